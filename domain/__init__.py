@@ -1,0 +1,1 @@
+"""The giftledger domain: money, the GiftCard and Merchant aggregates, the ledger."""

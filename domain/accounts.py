@@ -1,0 +1,41 @@
+"""The index of a Lightspeed account's open holds, so a receipt never scans."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+ACCOUNT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:lightspeed-account")
+
+
+def account_key(merchant_id: UUID, location_id: str, account_id: str) -> UUID:
+    """The deterministic id of one POS account (a receipt) of one location."""
+    return uuid5(ACCOUNT_NAMESPACE, f"{merchant_id}/{location_id}/{account_id}")
+
+
+class PosAccount(Aggregate):
+    """A Lightspeed account (one receipt) and the holds placed for it."""
+
+    @event("Opened")
+    def __init__(self, merchant_id: UUID, location_id: str, account_id: str) -> None:
+        self.merchant_id = merchant_id
+        self.location_id = location_id
+        self.account_id = account_id
+        self.holds: dict[str, dict[str, object]] = {}
+
+    @classmethod
+    def open(cls, merchant_id: UUID, location_id: str, account_id: str) -> PosAccount:
+        """Start the index of one account."""
+        return cls._create(
+            cls.Opened,
+            id=account_key(merchant_id, location_id, account_id),
+            merchant_id=merchant_id,
+            location_id=location_id,
+            account_id=account_id,
+        )
+
+    @event("HoldAdded")
+    def add_hold(self, hold_id: str, card_id: UUID, amount: int) -> None:
+        """Remember a hold placed for this account."""
+        self.holds[hold_id] = {"card_id": card_id, "amount": amount}

@@ -1,0 +1,79 @@
+"""Support commands on cards: adjustments, blocks, voids, expiry, load reversals."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from domain.ledger_core import LedgerCore
+from domain.origin import Origin
+from domain.views import Outcome
+
+
+class CardAdminCommands(LedgerCore):
+    """Commands staff and the system run on a card."""
+
+    def adjust(
+        self, merchant_id: UUID, code: str, amount: int, reason: str, note: str,
+        origin: Origin,
+    ) -> Outcome:  # fmt: skip
+        """Correct a balance by a signed amount with a reason code."""
+        origin = origin.with_fingerprint("adjust", amount, reason, note)
+
+        def command() -> Outcome:
+            now = self.clock()
+            card = self.fresh_card(merchant_id, code, now)
+            replayed = self.replay(card, origin, now)
+            if replayed:
+                return replayed
+            adjustment_id = str(uuid4())
+            card.adjust(adjustment_id, amount, reason, note, now, origin.as_event())
+            self.save(card)
+            return Outcome(card, adjustment_id, False, now, amount)
+
+        return self.retrying(command)
+
+    def reverse_load(
+        self, merchant_id: UUID, code: str, load_id: str, amount: int, origin: Origin
+    ) -> Outcome:
+        """Take back a load whose gift-card sale was refunded."""
+        origin = origin.with_fingerprint("reverse_load", load_id, amount)
+
+        def command() -> Outcome:
+            now = self.clock()
+            card = self.fresh_card(merchant_id, code, now)
+            replayed = self.replay(card, origin, now)
+            if replayed:
+                return replayed
+            card.reverse_load(load_id, amount, now, origin.as_event())
+            self.save(card)
+            return Outcome(card, load_id, False, now, amount)
+
+        return self.retrying(command)
+
+    def change_state(
+        self, merchant_id: UUID, code: str, action: str, reason: str, origin: Origin
+    ) -> Outcome:
+        """Block, unblock, void or expire a card."""
+        origin = origin.with_fingerprint(action, reason)
+
+        def command() -> Outcome:
+            now = self.clock()
+            card = self.fresh_card(merchant_id, code, now)
+            replayed = self.replay(card, origin, now)
+            if replayed:
+                return replayed
+            event_origin = origin.as_event()
+            if action == "block":
+                card.block(reason, now, event_origin)
+            elif action == "unblock":
+                card.unblock(reason, now, event_origin)
+            elif action == "void":
+                card.void(reason, now, event_origin)
+            elif action == "expire":
+                card.expire(now, event_origin)
+            else:
+                raise ValueError(f"unknown card action {action!r}")
+            self.save(card)
+            return Outcome(card, action, False, now)
+
+        return self.retrying(command)

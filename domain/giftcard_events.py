@@ -1,0 +1,155 @@
+"""The GiftCard events (a stored schema) and how each one changes a card's state.
+
+Event classes are named by their topic `domain.giftcard_events:GiftCardEvents.X`:
+never rename or move one without registering the old topic; evolve with
+`class_version` and upcasters. No rule is checked here, so old events always replay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+ACTIVE, BLOCKED, VOIDED, EXPIRED = "active", "blocked", "voided", "expired"
+ISSUE_LOAD = "issue"
+OPEN, CAPTURED, RELEASED = "open", "captured", "released"
+Origin = dict[str, Any]
+
+
+class GiftCardEvents(Aggregate):
+    """The state of a card as its events build it."""
+
+    @event("Issued")
+    def __init__(
+        self,
+        merchant_id: UUID,
+        masked_code: str,
+        currency: str,
+        amount: int,
+        expires_at: datetime | None,
+        origin: Origin,
+    ) -> None:
+        self.merchant_id = merchant_id
+        self.masked_code = masked_code
+        self.currency = currency
+        self.balance = amount
+        self.expires_at = expires_at
+        self.status = ACTIVE
+        self.holds: dict[str, dict[str, Any]] = {}
+        self.redemptions: dict[str, list[int]] = {}
+        self.loads: dict[str, list[int]] = {ISSUE_LOAD: [amount, 0]}
+        self.applied: dict[str, list[Any]] = {}
+        self._remember(origin, ISSUE_LOAD, 1)
+
+    def _remember(self, origin: Origin, ref: str, version: int | None = None) -> None:
+        """Keep the idempotency key with its fingerprint and the resulting version."""
+        key = origin.get("idempotency_key")
+        if not key:
+            return
+        version = version if version is not None else self.version + 1
+        if key in self.applied:
+            # A command of several events: its result is the state after the last.
+            self.applied[key][1] = version
+        else:
+            self.applied[key] = [origin.get("fingerprint"), version, ref]
+
+    @event("Loaded")
+    def _loaded(self, load_id: str, amount: int, origin: Origin) -> None:
+        self.balance += amount
+        self.loads[load_id] = [amount, 0]
+        self._remember(origin, load_id)
+
+    @event("LoadReversed")
+    def _load_reversed(self, load_id: str, amount: int, origin: Origin) -> None:
+        self.balance -= amount
+        self.loads[load_id][1] += amount
+        self._remember(origin, load_id)
+
+    @event("HoldPlaced")
+    def _hold_placed(
+        self,
+        hold_id: str,
+        amount: int,
+        expires_at: datetime,
+        account_id: str | None,
+        location_id: str | None,
+        origin: Origin,
+    ) -> None:
+        self.holds[hold_id] = {
+            "amount": amount,
+            "expires_at": expires_at,
+            "account_id": account_id,
+            "location_id": location_id,
+            "status": OPEN,
+            "captured": 0,
+        }
+        self._remember(origin, hold_id)
+
+    @event("HoldCaptured")
+    def _hold_captured(self, hold_id: str, amount: int, origin: Origin) -> None:
+        hold = self.holds[hold_id]
+        hold["status"] = CAPTURED
+        hold["captured"] = amount
+        self.balance -= amount
+        # A captured hold is refundable like a redemption, under the hold's id.
+        self.redemptions[hold_id] = [amount, 0]
+        self._remember(origin, hold_id)
+
+    @event("HoldReleased")
+    def _release(self, hold_id: str, amount: int, reason: str, origin: Origin) -> None:
+        hold = self.holds[hold_id]
+        if hold["status"] == OPEN:
+            hold["status"] = RELEASED
+        hold["released_reason"] = reason
+        self._remember(origin, hold_id)
+
+    @event("Redeemed")
+    def _redeemed(self, redemption_id: str, amount: int, origin: Origin) -> None:
+        self.balance -= amount
+        self.redemptions[redemption_id] = [amount, 0]
+        self._remember(origin, redemption_id)
+
+    @event("RedemptionRefunded")
+    def _refunded(
+        self, redemption_id: str, refund_id: str, amount: int, origin: Origin
+    ) -> None:
+        self.balance += amount
+        self.redemptions[redemption_id][1] += amount
+        self._remember(origin, refund_id)
+
+    @event("Adjusted")
+    def _adjusted(
+        self,
+        adjustment_id: str,
+        amount: int,
+        direction: str,
+        reason: str,
+        note: str,
+        origin: Origin,
+    ) -> None:
+        self.balance += amount if direction == "credit" else -amount
+        self._remember(origin, adjustment_id)
+
+    @event("Blocked")
+    def _blocked(self, reason: str, origin: Origin) -> None:
+        self.status = BLOCKED
+        self._remember(origin, "block")
+
+    @event("Unblocked")
+    def _unblocked(self, reason: str, origin: Origin) -> None:
+        self.status = ACTIVE
+        self._remember(origin, "unblock")
+
+    @event("Voided")
+    def _voided(self, reason: str, forfeited: int, origin: Origin) -> None:
+        self.status = VOIDED
+        self.balance -= forfeited
+        self._remember(origin, "void")
+
+    @event("Expired")
+    def _expired(self, origin: Origin) -> None:
+        self.status = EXPIRED
+        self._remember(origin, "expire")

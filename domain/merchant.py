@@ -1,0 +1,106 @@
+"""The Merchant aggregate: sites, Lightspeed settings and the credentials list."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import CredentialNotFound, InvalidRequest, UnknownBusinessLocation
+from domain.money import exponent
+
+DEFAULT_LIGHTSPEED: dict[str, Any] = {
+    "gift_card_skus": [],
+    "payment_method_codes": [],
+    "card_reference_prefix": "GIFTCARD",
+    "hold_ttl_seconds": 900,
+}
+
+
+class Merchant(Aggregate):
+    """A business that sells gift cards, with its sites and integration settings."""
+
+    @event("Registered")
+    def __init__(self, name: str, currency: str) -> None:
+        self.name = name
+        self.currency = currency
+        self.sites: dict[str, dict[str, str]] = {}
+        self.lightspeed: dict[str, Any] = dict(DEFAULT_LIGHTSPEED)
+        self.credentials: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def register(cls, merchant_id: UUID, name: str, currency: str) -> Merchant:
+        """Register a new merchant trading in one currency."""
+        exponent(currency)
+        if not name.strip():
+            raise InvalidRequest("a merchant needs a name", {"name": ["required"]})
+        return cls._create(cls.Registered, id=merchant_id, name=name, currency=currency)
+
+    def add_site(self, site_id: str, name: str, location_id: str) -> None:
+        """Map a Lightspeed business location to a new site."""
+        if self.site_for_location(location_id, default=None) is not None:
+            raise InvalidRequest(
+                "that business location is already a site",
+                {"lightspeed_business_location_id": ["already mapped to a site"]},
+            )
+        self._site_added(site_id, name, location_id)
+
+    def site_for_location(
+        self, location_id: str, default: Any = UnknownBusinessLocation
+    ) -> Any:
+        """The site id of a Lightspeed business location."""
+        for site_id, site in self.sites.items():
+            if site["lightspeed_business_location_id"] == location_id:
+                return site_id
+        if default is UnknownBusinessLocation:
+            raise UnknownBusinessLocation(
+                "the business location is not a site of this merchant"
+            )
+        return default
+
+    def configure_lightspeed(self, settings: dict[str, Any]) -> None:
+        """Replace the Lightspeed integration settings."""
+        merged = {**DEFAULT_LIGHTSPEED, **settings}
+        if merged["hold_ttl_seconds"] < 30:
+            raise InvalidRequest(
+                "holds must live at least 30 seconds",
+                {"hold_ttl_seconds": ["must be at least 30"]},
+            )
+        self._lightspeed_configured(merged)
+
+    def add_credential(self, credential_id: str, kind: str, username: str) -> None:
+        """List a newly issued credential (its secret hash lives on the Credential)."""
+        self._credential_issued(credential_id, kind, username)
+
+    def revoke_credential(self, credential_id: str) -> None:
+        """Mark a credential revoked in the list."""
+        cred = self.credentials.get(credential_id)
+        if cred is None:
+            raise CredentialNotFound("no credential with that id")
+        if not cred["revoked"]:
+            self._credential_revoked(credential_id)
+
+    @event("SiteAdded")
+    def _site_added(self, site_id: str, name: str, location_id: str) -> None:
+        self.sites[site_id] = {
+            "name": name,
+            "lightspeed_business_location_id": location_id,
+        }
+
+    @event("LightspeedConfigured")
+    def _lightspeed_configured(self, settings: dict[str, Any]) -> None:
+        self.lightspeed = settings
+
+    @event("CredentialIssued")
+    def _credential_issued(self, credential_id: str, kind: str, username: str) -> None:
+        self.credentials[credential_id] = {
+            "kind": kind,
+            "username": username,
+            "created_at": self.modified_on,
+            "revoked": False,
+        }
+
+    @event("CredentialRevoked")
+    def _credential_revoked(self, credential_id: str) -> None:
+        self.credentials[credential_id]["revoked"] = True

@@ -1,0 +1,86 @@
+"""Merchant commands: registration, sites, Lightspeed settings, credentials."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.credentials import Credential, parse_username, username_for
+from domain.errors import CredentialNotFound, Unauthorized
+from domain.ledger_core import LedgerCore
+from domain.merchant import Merchant
+
+
+class MerchantCommands(LedgerCore):
+    """Setting a merchant up, and checking its credentials."""
+
+    def register_merchant(self, name: str, currency: str) -> Merchant:
+        """Register a merchant."""
+        merchant = Merchant.register(uuid4(), name, currency)
+        self.save(merchant)
+        return merchant
+
+    def add_site(self, merchant_id: UUID, name: str, location_id: str) -> str:
+        """Add a site mapped to a Lightspeed business location; returns its id."""
+        site_id = str(uuid4())
+
+        def command() -> str:
+            merchant = self.merchant(merchant_id)
+            merchant.add_site(site_id, name, location_id)
+            self.save(merchant)
+            return site_id
+
+        return self.retrying(command)
+
+    def configure_lightspeed(
+        self, merchant_id: UUID, settings: dict[str, Any]
+    ) -> Merchant:
+        """Replace the merchant's Lightspeed settings."""
+
+        def command() -> Merchant:
+            merchant = self.merchant(merchant_id)
+            merchant.configure_lightspeed(settings)
+            self.save(merchant)
+            return merchant
+
+        return self.retrying(command)
+
+    def issue_credential(
+        self, merchant_id: UUID, kind: str
+    ) -> tuple[Credential, str, str]:
+        """A new credential; returns it, its username and its secret (shown once)."""
+
+        def command() -> tuple[Credential, str, str]:
+            merchant = self.merchant(merchant_id)
+            credential, secret = Credential.issue(uuid4(), merchant_id, kind)
+            username = username_for(kind, credential.id)
+            merchant.add_credential(str(credential.id), kind, username)
+            self.save(merchant, credential)
+            return credential, username, secret
+
+        return self.retrying(command)
+
+    def revoke_credential(self, merchant_id: UUID, credential_id: UUID) -> None:
+        """Revoke a credential: it stops working at once."""
+
+        def command() -> None:
+            merchant = self.merchant(merchant_id)
+            credential = self.get_aggregate(credential_id)
+            if (
+                not isinstance(credential, Credential)
+                or credential.merchant_id != merchant_id
+            ):
+                raise CredentialNotFound("no credential with that id")
+            merchant.revoke_credential(str(credential_id))
+            credential.revoke()
+            self.save(merchant, credential)
+
+        self.retrying(command)
+
+    def authenticate(self, username: str, secret: str) -> Credential:
+        """The live credential behind a username and secret, else Unauthorized."""
+        parsed = parse_username(username)
+        credential = self.get_aggregate(parsed[1]) if parsed else None
+        if not isinstance(credential, Credential) or not credential.verify(secret):
+            raise Unauthorized("invalid or revoked credentials")
+        return credential
