@@ -1,0 +1,1 @@
+"""Operator scripts; each has `main(argv) -> int` and a `giftledger` subcommand."""

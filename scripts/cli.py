@@ -1,0 +1,43 @@
+"""The `giftledger` command: serve, init-db and the operator scripts."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from service.config import Config
+
+
+@click.group()
+def cli() -> None:
+    """giftledger: an event-sourced gift-card ledger."""
+
+
+@cli.command("init-db")
+def init_db_command() -> None:
+    """Create the event store and read-model tables."""
+    from scripts.init_db import init_db
+
+    init_db(Config.from_env())
+    click.echo("giftledger: tables ready", err=True)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
+@click.option("--workers", default=lambda: int(os.environ.get("WORKERS", "2")))
+@click.option("--threads", default=4, show_default=True)
+@click.option("--with-projector", is_flag=True, help="Run the projector beside.")
+def serve_command(
+    host: str, port: int, workers: int, threads: int, with_projector: bool
+) -> None:
+    """Serve the API under gunicorn."""
+    from scripts.serve import serve
+
+    raise SystemExit(serve(host, port, workers, threads, with_projector))
+
+
+def main() -> None:
+    """Console entry point."""
+    cli()

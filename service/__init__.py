@@ -1,0 +1,1 @@
+"""giftledger's HTTP service: the Flask app factory and its blueprints."""

@@ -1,0 +1,56 @@
+"""The Flask application factory: wires the ledger, blueprints and error handling."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+
+from domain.ledger import Ledger
+from service.config import Config, ledger_env
+from service.problems import register_problem_handlers
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app and its ledger (call it in each gunicorn worker, never before)."""
+    config = config or Config.from_env()
+    app = Flask("giftledger")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.config["GIFTLEDGER"] = config
+    if config.admin_token:
+        digest = hashlib.sha256(config.admin_token.encode()).hexdigest()
+        app.config["GIFTLEDGER_ADMIN_TOKEN_SHA256"] = digest
+    kwargs = {"clock": config.clock} if config.clock else {}
+    app.extensions["giftledger.ledger"] = Ledger(env=ledger_env(config), **kwargs)
+
+    register_problem_handlers(app)
+    _register_request_ids(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_request_ids(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        presented = request.headers.get("X-Request-Id", "")
+        g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
+
+    @app.after_request
+    def echo_request_id(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from service import admin_cards, admin_merchants, health, pos
+
+    for module in (health, admin_merchants, admin_cards, pos):
+        app.register_blueprint(module.bp)
+
+
+logging.getLogger("giftledger").addHandler(logging.NullHandler())

@@ -1,0 +1,81 @@
+"""Settings from the environment, and the event-store settings derived from them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///var/giftledger.db"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app factory needs; built from the environment by default."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_token: str | None = None
+    pool_size: int = 4
+    max_overflow: int = 4
+    create_tables: bool = False
+    max_body_bytes: int = MAX_BODY_BYTES
+    not_found_limit: int = 30
+    not_found_window_seconds: float = 60.0
+    clock: Callable[[], datetime] | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
+        """Read DATABASE_URL, GIFTLEDGER_ADMIN_TOKEN and the pool settings."""
+        return cls(
+            database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            admin_token=environ.get("GIFTLEDGER_ADMIN_TOKEN") or None,
+            pool_size=int(environ.get("GIFTLEDGER_POOL_SIZE", "4")),
+            max_overflow=int(environ.get("GIFTLEDGER_MAX_OVERFLOW", "4")),
+            create_tables=environ.get("GIFTLEDGER_CREATE_TABLES", "n") == "y",
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the events live in PostgreSQL."""
+        return self.database_url.startswith(("postgresql", "postgres"))
+
+
+def ledger_env(config: Config) -> dict[str, str]:
+    """The eventsourcing library's settings for DATABASE_URL."""
+    url = urlsplit(config.database_url)
+    create = "y" if config.create_tables else "n"
+    if url.scheme == "sqlite":
+        path = url.path[1:] if url.path.startswith("/") else url.path
+        if not path or path == ":memory:":
+            raise ValueError("use a SQLite file; an in-memory store loses every event")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "10",
+            "CREATE_TABLE": create,
+        }
+    elif url.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/"),
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": str(config.pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(config.max_overflow),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_MAX_WAITING": "0",
+            "POSTGRES_LOCK_TIMEOUT": "5",
+            "POSTGRES_PRE_PING": "y",
+            "CREATE_TABLE": create,
+        }
+    else:
+        raise ValueError(f"unsupported DATABASE_URL scheme {url.scheme!r}")
+    return {**env, **config.extra_env}

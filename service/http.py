@@ -1,0 +1,43 @@
+"""Request helpers shared by the blueprints: JSON bodies and idempotency keys."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+from marshmallow import Schema
+
+from domain.errors import InvalidRequest
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON object, validated by a marshmallow schema."""
+    if not request.is_json:
+        raise InvalidRequest("the body must be JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    return schema.load(body)  # type: ignore[no-any-return]
+
+
+def optional_json_body(schema: Schema) -> dict[str, Any]:
+    """Like json_body, but an empty body counts as `{}`."""
+    if not request.get_data(cache=True):
+        return schema.load({})  # type: ignore[no-any-return]
+    return json_body(schema)
+
+
+def idempotency_key() -> str | None:
+    """The Idempotency-Key header: 1-128 printable ASCII characters, if present."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidRequest(
+            "the Idempotency-Key header is not valid",
+            {"Idempotency-Key": ["1-128 printable ASCII characters, no spaces"]},
+        )
+    return key
