@@ -9,9 +9,10 @@ from domain.card_admin import CardAdminCommands
 from domain.card_commands import CardCommands
 from domain.giftcard import GiftCard
 from domain.merchant_commands import MerchantCommands
+from domain.receipt_commands import ReceiptCommands
 
 
-class Ledger(CardCommands, CardAdminCommands, MerchantCommands):
+class Ledger(CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands):
     """Gift cards, merchants and credentials, event-sourced."""
 
     name = "giftledger"

@@ -38,6 +38,15 @@ def serve_command(
     raise SystemExit(serve(host, port, workers, threads, with_projector))
 
 
+def _register_groups() -> None:
+    from scripts.admin_cli import credentials, merchants
+    from scripts.projection_cli import audit, projections
+
+    for group in (merchants, credentials, projections, audit):
+        cli.add_command(group)
+
+
 def main() -> None:
     """Console entry point."""
+    _register_groups()
     cli()

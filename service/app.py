@@ -47,9 +47,27 @@ def _register_request_ids(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service import admin_cards, admin_merchants, health, pos
+    from service import (
+        admin_cards,
+        admin_integrations,
+        admin_merchants,
+        health,
+        lightspeed_webhook,
+        openapi,
+        pos,
+        reads,
+    )
 
-    for module in (health, admin_merchants, admin_cards, pos):
+    for module in (
+        health,
+        admin_merchants,
+        admin_integrations,
+        admin_cards,
+        pos,
+        lightspeed_webhook,
+        reads,
+        openapi,
+    ):
         app.register_blueprint(module.bp)
 
 

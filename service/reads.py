@@ -1,0 +1,7 @@
+"""Placeholder blueprint, to be filled in."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reads", __name__)
