@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 from domain.ledger import Ledger
 from service.config import Config, ledger_env
@@ -10,7 +11,7 @@ from service.config import Config, ledger_env
 
 def init_db(config: Config) -> None:
     """Create every table the service needs; safe to run again."""
-    ledger = Ledger(env=ledger_env(Config(**{**config.__dict__, "create_tables": True})))
+    ledger = Ledger(env=ledger_env(replace(config, create_tables=True)))
     ledger.close()
     try:
         from projections.schema import create_read_models

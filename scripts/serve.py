@@ -19,7 +19,6 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
         "--threads", str(threads),
         "--graceful-timeout", "10",
         "--timeout", "30",
-        "--access-logfile", "-",
         "service.app:create_app()",
     ]  # fmt: skip
 

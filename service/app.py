@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import uuid
 
@@ -11,6 +10,7 @@ from flask import Flask, Response, g, request
 
 from domain.ledger import Ledger
 from service.config import Config, ledger_env
+from service.logs import configure_logging, register_access_log
 from service.problems import register_problem_handlers
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -28,8 +28,10 @@ def create_app(config: Config | None = None) -> Flask:
     kwargs = {"clock": config.clock} if config.clock else {}
     app.extensions["giftledger.ledger"] = Ledger(env=ledger_env(config), **kwargs)
 
+    configure_logging()
     register_problem_handlers(app)
     _register_request_ids(app)
+    register_access_log(app)
     _register_blueprints(app)
     return app
 
@@ -69,6 +71,3 @@ def _register_blueprints(app: Flask) -> None:
         openapi,
     ):
         app.register_blueprint(module.bp)
-
-
-logging.getLogger("giftledger").addHandler(logging.NullHandler())

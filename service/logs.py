@@ -1,0 +1,70 @@
+"""Structured JSON logs with a request id; card codes in paths are masked."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+
+from flask import Flask, Response, g, request
+
+# A path segment after /cards/ is a card code: a bearer secret, never logged whole.
+CARD_IN_PATH = re.compile(r"(/cards/)([^/]*?)([^/]{0,4})(?=/|$)")
+
+
+def mask_path(path: str) -> str:
+    """The request path with card codes cut to their last four characters."""
+    return CARD_IN_PATH.sub(lambda m: f"{m.group(1)}****{m.group(3)}", path)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render a record with its extra fields."""
+        entry = {
+            "ts": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Send the giftledger loggers to stderr as JSON lines (once per process)."""
+    root = logging.getLogger("giftledger")
+    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+
+
+def register_access_log(app: Flask) -> None:
+    """Log every request: id, method, masked path, status, milliseconds."""
+    access = logging.getLogger("giftledger.access")
+
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        fields = {
+            "request_id": g.get("request_id"),
+            "method": request.method,
+            "path": mask_path(request.path),
+            "status": response.status_code,
+            "ms": round(elapsed, 2),
+        }
+        access.info("request", extra={"fields": fields})
+        return response
