@@ -28,7 +28,7 @@ class PosAccount(Aggregate):
     def open(cls, merchant_id: UUID, location_id: str, account_id: str) -> PosAccount:
         """Start the index of one account."""
         return cls._create(
-            cls.Opened,
+            cls.Opened,  # type: ignore[attr-defined]  # made by @event
             id=account_key(merchant_id, location_id, account_id),
             merchant_id=merchant_id,
             location_id=location_id,
@@ -39,3 +39,22 @@ class PosAccount(Aggregate):
     def add_hold(self, hold_id: str, card_id: UUID, amount: int) -> None:
         """Remember a hold placed for this account."""
         self.holds[hold_id] = {"card_id": card_id, "amount": amount}
+
+    def unsettled(self) -> dict[str, UUID]:
+        """Hold id -> card id of the holds no receipt has settled yet, in order."""
+        return {
+            hold_id: UUID(str(hold["card_id"]))
+            for hold_id, hold in self.holds.items()
+            if not hold.get("settled")
+        }
+
+    def settle(self, hold_ids: list[str]) -> None:
+        """Mark holds as dealt with (captured, released or expired) by a receipt."""
+        fresh = sorted(h for h in set(hold_ids) if h in self.unsettled())
+        if fresh:
+            self._settled(fresh)
+
+    @event("HoldsSettled")
+    def _settled(self, hold_ids: list[str]) -> None:
+        for hold_id in hold_ids:
+            self.holds[hold_id]["settled"] = True

@@ -68,7 +68,7 @@ class Credential(Aggregate):
             )
         secret = new_secret()
         cred = cls._create(
-            cls.Issued,
+            cls.Issued,  # type: ignore[attr-defined]  # made by @event
             id=credential_id,
             merchant_id=merchant_id,
             kind=kind,

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.errors import (
     CardNotActive,
-    CurrencyMismatch,
-    HoldAlreadyResolved,
-    HoldNotFound,
     InsufficientFunds,
     InvalidRequest,
     RedemptionNotFound,
     RefundExceedsRedemption,
 )
-from domain.money import check_minor
-
 from domain.giftcard_events import (
     ACTIVE,
     BLOCKED,
-    EXPIRED,
     OPEN,
     VOIDED,
-    GiftCardEvents,
     Origin,
 )
+from domain.giftcard_rules import GiftCardRules, check_aware
+from domain.money import check_minor, exponent
 
 CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
 ADJUSTMENT_REASONS = frozenset(
@@ -52,7 +46,7 @@ def mask(code: str) -> str:
     return "****" + code[-4:]
 
 
-class GiftCard(GiftCardEvents):
+class GiftCard(GiftCardRules):
     """A merchant's gift card: balance, holds, redemptions and its state."""
 
     @classmethod
@@ -62,72 +56,20 @@ class GiftCard(GiftCardEvents):
     ) -> GiftCard:  # fmt: skip
         """Sell or activate a new card with its first load."""
         check_minor(amount)
+        exponent(currency)
+        check_aware(expires_at, "expires_at")
         return cls._create(
-            cls.Issued, id=card_id, merchant_id=merchant_id, masked_code=masked_code,
+            cls.Issued,  # type: ignore[attr-defined]  # made by @event
+            id=card_id, merchant_id=merchant_id, masked_code=masked_code,
             currency=currency, amount=amount, expires_at=expires_at, origin=origin,
         )  # fmt: skip
-
-    # -- queries ----------------------------------------------------------
-
-    def held(self, now: datetime | None = None) -> int:
-        """Money reserved by open holds (unexpired ones only, given `now`)."""
-        return sum(
-            h["amount"]
-            for h in self.holds.values()
-            if h["status"] == OPEN and (now is None or h["expires_at"] > now)
-        )
-
-    def available(self, now: datetime | None = None) -> int:
-        """What can be spent: balance less open holds."""
-        return self.balance - self.held(now)
-
-    def state(self, now: datetime | None = None) -> str:
-        """The card's state, counting a passed expiry date as expired."""
-        if self.status == ACTIVE and self._past_expiry(now):
-            return EXPIRED
-        return self.status
-
-    def expired_holds(self, now: datetime) -> list[str]:
-        """Ids of open holds whose time ran out."""
-        return [
-            hold_id
-            for hold_id, h in self.holds.items()
-            if h["status"] == OPEN and h["expires_at"] <= now
-        ]
-
-    def hold(self, hold_id: str) -> dict[str, Any]:
-        """One hold by id."""
-        try:
-            return self.holds[hold_id]
-        except KeyError:
-            raise HoldNotFound("no hold with that id") from None
-
-    def _past_expiry(self, now: datetime | None) -> bool:
-        return bool(self.expires_at and now and now >= self.expires_at)
-
-    # -- guards (commands call these before triggering events) -------------
-
-    def check_currency(self, currency: str) -> None:
-        """Refuse an amount in another currency than the card's."""
-        if currency != self.currency:
-            raise CurrencyMismatch(f"the card holds {self.currency}, not {currency}")
-
-    def check_usable(self, now: datetime, *, spending: bool = True) -> None:
-        """Refuse a command on a blocked, voided or (when spending) expired card."""
-        state = self.state(now)
-        if state == ACTIVE or (state == EXPIRED and not spending):
-            return
-        raise CardNotActive(f"the card is {state}")
-
-    def check_funds(self, amount: int, now: datetime) -> None:
-        """Refuse to take more than is available."""
-        if amount > self.available(now):
-            raise InsufficientFunds("the card's available balance is too low")
 
     # -- commands ----------------------------------------------------------
 
     def release_expired_holds(self, now: datetime, origin: Origin) -> None:
-        """Write the release of every hold whose time ran out."""
+        """Write the release of every hold whose time ran out (lazy expiry)."""
+        if self.status in (BLOCKED, VOIDED):
+            return  # nothing is written on a blocked or voided card
         for hold_id in self.expired_holds(now):
             self._release(hold_id, self.holds[hold_id]["amount"], "expired", origin)
 
@@ -135,6 +77,8 @@ class GiftCard(GiftCardEvents):
         """Top the card up."""
         check_minor(amount)
         self.check_usable(now)
+        self._check_new_ref(load_id, self.loads)
+        self.check_ceiling(amount)
         self._loaded(load_id, amount, origin)
 
     def reverse_load(
@@ -144,7 +88,7 @@ class GiftCard(GiftCardEvents):
         check_minor(amount)
         self.check_usable(now, spending=False)
         if load_id not in self.loads:
-            raise InvalidRequest("no such load on this card")
+            raise InvalidRequest("no such load on this card", {"load_id": ["unknown"]})
         loaded, reversed_ = self.loads[load_id]
         if amount > loaded - reversed_:
             raise RefundExceedsRedemption("the reversal exceeds what was loaded")
@@ -152,30 +96,33 @@ class GiftCard(GiftCardEvents):
         self._load_reversed(load_id, amount, origin)
 
     def place_hold(
-        self,
-        hold_id: str,
-        amount: int,
-        expires_at: datetime,
-        account_id: str | None,
-        location_id: str | None,
-        now: datetime,
+        self, hold_id: str, amount: int, expires_at: datetime,
+        account_id: str | None, location_id: str | None, now: datetime,
         origin: Origin,
-    ) -> None:
+    ) -> None:  # fmt: skip
         """Reserve money for a sale that is still open."""
         check_minor(amount)
+        check_aware(expires_at, "expires_at")
+        if expires_at <= now:
+            raise InvalidRequest("a hold must expire in the future")
         self.check_usable(now)
+        self._check_new_ref(hold_id, self.holds, self.redemptions)
         self.check_funds(amount, now)
         self._hold_placed(hold_id, amount, expires_at, account_id, location_id, origin)
 
     def capture(
         self, hold_id: str, amount: int | None, now: datetime, origin: Origin
     ) -> int:
-        """Take (part of) a held amount; release the rest. Returns the capture."""
+        """Take (part of) a held amount; release the rest. Returns the capture.
+
+        An open hold is honoured even if the card's expiry date passed meanwhile:
+        the money was reserved while the card was valid.
+        """
+        take = None if amount is None else check_minor(amount)
         hold = self.hold(hold_id)
-        if hold["status"] != OPEN or hold["expires_at"] <= now:
-            raise HoldAlreadyResolved(f"the hold is {self._hold_state(hold, now)}")
-        self.check_usable(now)
-        take = hold["amount"] if amount is None else check_minor(amount)
+        self.check_usable(now, spending=False)
+        self._check_open(hold, now)
+        take = hold["amount"] if take is None else take
         if take > hold["amount"]:
             raise InsufficientFunds("the capture exceeds the held amount")
         self._hold_captured(hold_id, take, origin)
@@ -188,8 +135,8 @@ class GiftCard(GiftCardEvents):
     ) -> None:
         """Give held money back to the available balance."""
         hold = self.hold(hold_id)
-        if hold["status"] != OPEN or hold["expires_at"] <= now:
-            raise HoldAlreadyResolved(f"the hold is {self._hold_state(hold, now)}")
+        self.check_usable(now, spending=False)
+        self._check_open(hold, now)
         self._release(hold_id, hold["amount"], reason, origin)
 
     def redeem(
@@ -198,6 +145,7 @@ class GiftCard(GiftCardEvents):
         """Debit the card at once."""
         check_minor(amount)
         self.check_usable(now)
+        self._check_new_ref(redemption_id, self.redemptions, self.holds)
         self.check_funds(amount, now)
         self._redeemed(redemption_id, amount, origin)
 
@@ -221,16 +169,12 @@ class GiftCard(GiftCardEvents):
     ) -> None:  # fmt: skip
         """Correct the balance by a signed amount, with a reason code."""
         check_minor(amount, allow_negative=True)
-        errors: dict[str, list[str]] = {}
-        if reason not in ADJUSTMENT_REASONS:
-            errors["reason"] = [f"must be one of {sorted(ADJUSTMENT_REASONS)}"]
-        elif reason == "other" and not note.strip():
-            errors["note"] = ["a note is required when the reason is 'other'"]
-        if errors:
-            raise InvalidRequest("the adjustment is not valid", errors)
+        check_adjustment(reason, note)
         self.check_usable(now, spending=False)
         if amount < 0:
             self.check_funds(-amount, now)
+        else:
+            self.check_ceiling(amount)
         direction = "credit" if amount > 0 else "debit"
         self._adjusted(adjustment_id, abs(amount), direction, reason, note, origin)
 
@@ -246,7 +190,7 @@ class GiftCard(GiftCardEvents):
         self._unblocked(reason, origin)
 
     def void(self, reason: str, now: datetime, origin: Origin) -> None:
-        """Close the card for good; its balance is forfeited."""
+        """Close the card for good: open holds are released, the balance forfeited."""
         if self.status in (BLOCKED, VOIDED):
             raise CardNotActive(f"the card is {self.status}")
         for hold_id, hold in list(self.holds.items()):
@@ -260,7 +204,15 @@ class GiftCard(GiftCardEvents):
             raise CardNotActive("the card is not due to expire")
         self._expired(origin)
 
-    def _hold_state(self, hold: dict[str, Any], now: datetime) -> str:
-        if hold["status"] == OPEN:
-            return "expired"
-        return str(hold["status"])
+
+def check_adjustment(reason: object, note: object) -> None:
+    """Refuse an unknown reason code, or `other` without a note."""
+    errors: dict[str, list[str]] = {}
+    if reason not in ADJUSTMENT_REASONS:
+        errors["reason"] = [f"must be one of {sorted(ADJUSTMENT_REASONS)}"]
+    elif reason == "other" and not (isinstance(note, str) and note.strip()):
+        errors["note"] = ["a note is required when the reason is 'other'"]
+    if not isinstance(note, str):
+        errors["note"] = ["must be a string"]
+    if errors:
+        raise InvalidRequest("the adjustment is not valid", errors)

@@ -1,12 +1,17 @@
 """The GiftCard events (a stored schema) and how each one changes a card's state.
 
-Event classes are named by their topic `domain.giftcard_events:GiftCardEvents.X`:
-never rename or move one without registering the old topic; evolve with
-`class_version` and upcasters. No rule is checked here, so old events always replay.
+Stored topics: `domain.giftcard:GiftCard.Issued` for the created event and
+`domain.giftcard_events:GiftCardEvents.<Name>` for every other (tests/unit/
+test_event_schema.py pins them). Never rename or move a class, a module or an
+event argument without registering the old topic (eventsourcing.utils.
+register_topic); evolve an event with `class_version` and `upcast_vN_vN+1`, and
+the state kept in snapshots with GiftCard.class_version. No rule is checked here,
+so old events always replay.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,12 +20,32 @@ from eventsourcing.domain import Aggregate, event
 
 ACTIVE, BLOCKED, VOIDED, EXPIRED = "active", "blocked", "voided", "expired"
 ISSUE_LOAD = "issue"
+# Maps whose entries are replaced, never changed in place (see __deepcopy__).
+COPY_ON_WRITE = ("holds", "redemptions", "loads", "applied")
 OPEN, CAPTURED, RELEASED = "open", "captured", "released"
 Origin = dict[str, Any]
 
 
 class GiftCardEvents(Aggregate):
     """The state of a card as its events build it."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> GiftCardEvents:
+        """A copy for one command, in time that does not grow with the history.
+
+        The repository copies the cached card for every command; a generic deep
+        copy of a card with 10,000 events took 80 ms. The mutators below replace
+        the entries of COPY_ON_WRITE maps instead of changing them, so copying
+        those maps is enough; anything else mutable is deep-copied as usual.
+        """
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name in COPY_ON_WRITE:
+                value = dict(value)
+            elif isinstance(value, dict | list | set):
+                value = deepcopy(value, memo)
+            clone.__dict__[name] = value
+        return clone
 
     @event("Issued")
     def __init__(
@@ -49,12 +74,15 @@ class GiftCardEvents(Aggregate):
         key = origin.get("idempotency_key")
         if not key:
             return
+        # Runs before the library bumps the version, so this event is version + 1.
         version = version if version is not None else self.version + 1
-        if key in self.applied:
-            # A command of several events: its result is the state after the last.
-            self.applied[key][1] = version
-        else:
+        entry = self.applied.get(key)
+        if entry is None:
             self.applied[key] = [origin.get("fingerprint"), version, ref]
+        elif entry[0] == origin.get("fingerprint"):
+            # A command of several events (capture and remainder, releases and
+            # void): its answer is the state after the last, and the last's ref.
+            self.applied[key] = [entry[0], version, ref]
 
     @event("Loaded")
     def _loaded(self, load_id: str, amount: int, origin: Origin) -> None:
@@ -65,7 +93,8 @@ class GiftCardEvents(Aggregate):
     @event("LoadReversed")
     def _load_reversed(self, load_id: str, amount: int, origin: Origin) -> None:
         self.balance -= amount
-        self.loads[load_id][1] += amount
+        loaded, reversed_ = self.loads[load_id]
+        self.loads[load_id] = [loaded, reversed_ + amount]
         self._remember(origin, load_id)
 
     @event("HoldPlaced")
@@ -91,8 +120,7 @@ class GiftCardEvents(Aggregate):
     @event("HoldCaptured")
     def _hold_captured(self, hold_id: str, amount: int, origin: Origin) -> None:
         hold = self.holds[hold_id]
-        hold["status"] = CAPTURED
-        hold["captured"] = amount
+        self.holds[hold_id] = {**hold, "status": CAPTURED, "captured": amount}
         self.balance -= amount
         # A captured hold is refundable like a redemption, under the hold's id.
         self.redemptions[hold_id] = [amount, 0]
@@ -101,9 +129,8 @@ class GiftCardEvents(Aggregate):
     @event("HoldReleased")
     def _release(self, hold_id: str, amount: int, reason: str, origin: Origin) -> None:
         hold = self.holds[hold_id]
-        if hold["status"] == OPEN:
-            hold["status"] = RELEASED
-        hold["released_reason"] = reason
+        status = RELEASED if hold["status"] == OPEN else hold["status"]
+        self.holds[hold_id] = {**hold, "status": status, "released_reason": reason}
         self._remember(origin, hold_id)
 
     @event("Redeemed")
@@ -117,7 +144,8 @@ class GiftCardEvents(Aggregate):
         self, redemption_id: str, refund_id: str, amount: int, origin: Origin
     ) -> None:
         self.balance += amount
-        self.redemptions[redemption_id][1] += amount
+        taken, refunded = self.redemptions[redemption_id]
+        self.redemptions[redemption_id] = [taken, refunded + amount]
         self._remember(origin, refund_id)
 
     @event("Adjusted")

@@ -16,6 +16,8 @@ DEFAULT_LIGHTSPEED: dict[str, Any] = {
     "card_reference_prefix": "GIFTCARD",
     "hold_ttl_seconds": 900,
 }
+# A hold shorter than a payment takes is useless; a longer one locks money for days.
+MIN_TTL, MAX_TTL = 30, 86400
 
 
 class Merchant(Aggregate):
@@ -35,7 +37,12 @@ class Merchant(Aggregate):
         exponent(currency)
         if not name.strip():
             raise InvalidRequest("a merchant needs a name", {"name": ["required"]})
-        return cls._create(cls.Registered, id=merchant_id, name=name, currency=currency)
+        return cls._create(
+            cls.Registered,  # type: ignore[attr-defined]  # made by @event
+            id=merchant_id,
+            name=name,
+            currency=currency,
+        )
 
     def add_site(self, site_id: str, name: str, location_id: str) -> None:
         """Map a Lightspeed business location to a new site."""
@@ -62,11 +69,9 @@ class Merchant(Aggregate):
     def configure_lightspeed(self, settings: dict[str, Any]) -> None:
         """Replace the Lightspeed integration settings."""
         merged = {**DEFAULT_LIGHTSPEED, **settings}
-        if merged["hold_ttl_seconds"] < 30:
-            raise InvalidRequest(
-                "holds must live at least 30 seconds",
-                {"hold_ttl_seconds": ["must be at least 30"]},
-            )
+        errors = lightspeed_errors(merged)
+        if errors:
+            raise InvalidRequest("the Lightspeed settings are not valid", errors)
         self._lightspeed_configured(merged)
 
     def add_credential(self, credential_id: str, kind: str, username: str) -> None:
@@ -104,3 +109,27 @@ class Merchant(Aggregate):
     @event("CredentialRevoked")
     def _credential_revoked(self, credential_id: str) -> None:
         self.credentials[credential_id]["revoked"] = True
+
+
+def lightspeed_errors(settings: dict[str, Any]) -> dict[str, list[str]]:
+    """Every bad field of Lightspeed settings (a stored setting must be usable)."""
+    errors: dict[str, list[str]] = {}
+    for field in sorted(set(settings) - set(DEFAULT_LIGHTSPEED)):
+        errors[field] = ["unknown field"]
+    for field in ("gift_card_skus", "payment_method_codes"):
+        value = settings[field]
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            errors[field] = ["must be a list of non-empty strings"]
+    prefix = settings["card_reference_prefix"]
+    if not isinstance(prefix, str) or not prefix.strip():
+        errors["card_reference_prefix"] = ["must be a non-empty string"]
+    ttl = settings["hold_ttl_seconds"]
+    if (
+        isinstance(ttl, bool)
+        or not isinstance(ttl, int)
+        or not MIN_TTL <= ttl <= MAX_TTL
+    ):
+        errors["hold_ttl_seconds"] = [f"must be an integer from {MIN_TTL} to {MAX_TTL}"]
+    return errors

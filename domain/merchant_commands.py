@@ -83,4 +83,7 @@ class MerchantCommands(LedgerCore):
         credential = self.get_aggregate(parsed[1]) if parsed else None
         if not isinstance(credential, Credential) or not credential.verify(secret):
             raise Unauthorized("invalid or revoked credentials")
+        if parsed is None or parsed[0] != credential.kind:
+            # A username re-prefixed with another kind is not this credential.
+            raise Unauthorized("invalid or revoked credentials")
         return credential

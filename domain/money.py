@@ -7,17 +7,15 @@ from decimal import Decimal, InvalidOperation
 from domain.errors import InvalidAmount, InvalidCurrency
 
 # ISO 4217 minor-unit exponents of the currencies a merchant can trade in.
+_TWO = "AED AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF ILS INR MXN MYR NOK NZD PHP"
+_TWO_MORE = "PLN RON SAR SEK SGD THB TRY TWD USD ZAR"
 CURRENCY_EXPONENTS: dict[str, int] = {
-    **dict.fromkeys(
-        "AED AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF ILS INR MXN MYR NOK NZD "
-        "PHP PLN RON SAR SEK SGD THB TRY TWD USD ZAR".split(),
-        2,
-    ),
-    **dict.fromkeys("CLP ISK JPY KRW VND XAF XOF".split(), 0),
-    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+    **dict.fromkeys(f"{_TWO} {_TWO_MORE}".split(" "), 2),
+    **dict.fromkeys(["CLP", "ISK", "JPY", "KRW", "VND", "XAF", "XOF"], 0),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
 }
 
-# Amounts must fit a signed 64-bit BIGINT column with room for sums.
+# Amounts and balances must fit a signed 64-bit BIGINT column with room for sums.
 MAX_MINOR_UNITS = 10**15
 
 
@@ -26,7 +24,7 @@ def exponent(currency: str) -> int:
     try:
         return CURRENCY_EXPONENTS[currency]
     except (KeyError, TypeError):
-        raise InvalidCurrency(f"{currency!r} is not a supported ISO 4217 code") from None
+        raise InvalidCurrency(f"{currency!r} is not a supported currency") from None
 
 
 def check_minor(amount: object, *, allow_negative: bool = False) -> int:
@@ -41,21 +39,38 @@ def check_minor(amount: object, *, allow_negative: bool = False) -> int:
 
 
 def to_minor(major: Decimal | int | str, currency: str) -> int:
-    """Convert decimal major units exactly; refuse more precision than allowed."""
+    """Convert decimal major units exactly; refuse more precision than allowed.
+
+    Floats are refused: a binary float is not the decimal the sender wrote, so the
+    edge must parse JSON numbers as Decimal (json.loads(..., parse_float=Decimal)).
+    """
     places = exponent(currency)
+    if isinstance(major, bool | float) or not isinstance(major, Decimal | int | str):
+        raise InvalidAmount("amount must be a decimal number, not a float")
     try:
-        value = Decimal(str(major))
+        value = Decimal(major.strip() if isinstance(major, str) else major)
     except (InvalidOperation, ValueError):
         raise InvalidAmount(f"{major!r} is not a decimal amount") from None
     if not value.is_finite():
         raise InvalidAmount("amount must be finite")
-    minor = value.scaleb(places)
-    if minor != minor.to_integral_value():
-        raise InvalidAmount(f"{currency} amounts have at most {places} decimals")
-    result = int(minor)
-    if abs(result) > MAX_MINOR_UNITS:
+    # Integer arithmetic on the digits: Decimal context operations would round.
+    sign, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)  # finite, checked above
+    coefficient = int("".join(map(str, digits)) or "0")
+    if coefficient == 0:
+        return 0
+    shift = exp + places
+    if shift < 0:
+        if -shift > len(digits) or coefficient % 10**-shift:
+            raise InvalidAmount(f"{currency} amounts have at most {places} decimals")
+        minor = int(coefficient // 10**-shift)
+    elif len(digits) + shift > len(str(MAX_MINOR_UNITS)):
         raise InvalidAmount("amount is too large")
-    return result
+    else:
+        minor = int(coefficient * 10**shift)
+    if minor > MAX_MINOR_UNITS:
+        raise InvalidAmount("amount is too large")
+    return -minor if sign else minor
 
 
 def to_major(minor: int, currency: str) -> Decimal:

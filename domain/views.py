@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.giftcard import GiftCard
+from domain.giftcard_rules import hold_state
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,8 @@ def card_view(card: GiftCard, now: datetime) -> dict[str, Any]:
 def hold_view(card: GiftCard, hold_id: str, now: datetime) -> dict[str, Any]:
     """The API's hold."""
     hold = card.holds[hold_id]
-    status = hold["status"]
-    if status == "open" and hold["expires_at"] <= now:
-        status = "expired"
+    # A lapsed hold reads "expired" whether or not its release is written yet.
+    status = hold_state(hold, now)
     return {
         "hold_id": hold_id,
         "amount": hold["amount"],

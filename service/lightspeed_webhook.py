@@ -1,7 +1,137 @@
-"""Placeholder blueprint, to be filled in."""
+"""The Lightspeed RTN webhook, and the receipts and exceptions it leaves behind."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import logging
+from uuid import UUID
+
+from flask import Blueprint, Response, jsonify, request
+from marshmallow import ValidationError
+
+from domain.errors import InvalidRequest, NotFound
+from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
+from service.auth import ledger, require, require_basic
+from service.lightspeed.answers import (
+    ExceptionList,
+    ExceptionQuery,
+    ExceptionSchema,
+    ResolveRequest,
+    RtnAnswer,
+    StoredReceiptSchema,
+    public_outcomes,
+)
+from service.lightspeed.lines import read_lines
+from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
+from service.lightspeed.translate import plan
+from service.openapi import documented
+from service.schemas import load
 
 bp = Blueprint("lightspeed_webhook", __name__)
+log = logging.getLogger("giftledger.lightspeed")
+ADMIN_ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")
+
+
+@bp.post("/v1/webhooks/lightspeed/rtn")
+@documented(
+    body=RtnReceiptSchema,
+    responses={200: RtnAnswer},
+    auth="basic",
+    errors=(
+        "invalid_request", "invalid_amount", "invalid_currency", "unauthorized",
+        "forbidden", "payload_too_large", "unknown_business_location",
+    ),
+    tags=["lightspeed"],
+)  # fmt: skip
+def rtn() -> Response:
+    """Take a Lightspeed K-Series receipt notification (OPEN, UPDATE or CLOSE)."""
+    principal = require_basic("webhook")
+    raw = request.get_data(cache=False)  # 413 past MAX_CONTENT_LENGTH, unread
+    receipt = parse_receipt(raw)
+    merchant = ledger().merchant(principal.own_merchant())
+    site_id = merchant.site_for_location(receipt["businessLocationId"])
+    lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
+    kind = lines.notification_type
+    if kind != "CLOSE" and not lines.cancelled:
+        # OPEN and UPDATE move no money; the CLOSE carries the final snapshot.
+        return jsonify(receipt_id=None, notification_type=kind, outcomes=[])
+    header = ReceiptHeader(
+        merchant_id=merchant.id,
+        location_id=lines.location_id,
+        account_id=lines.account_id,
+        site_id=site_id,
+        notification_type=kind,
+        origin_account_id=lines.origin_account_id,
+        payload=raw.decode("utf-8"),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        actor=principal.credential_id,
+        has_gift_card_lines=lines.has_gift_card_lines,
+    )
+
+    def planner(context: ReceiptContext) -> list[Command]:
+        return plan(lines, context, merchant.currency)
+
+    result = ledger().apply_receipt(header, planner)
+    outcomes = public_outcomes(result.outcomes, result.duplicate)
+    log.info(
+        "rtn %s location=%s account=%s retry=%s outcomes=%s",
+        kind, lines.location_id, lines.account_id, receipt.get("retryCounter"),
+        ",".join(f"{o['kind']}:{o['result']}" for o in outcomes) or "none",
+    )  # fmt: skip
+    return jsonify(
+        receipt_id=result.receipt_id, notification_type=kind, outcomes=outcomes
+    )
+
+
+@bp.get("/v1/merchants/<merchant_id>/receipt-exceptions")
+@documented(
+    query=ExceptionQuery,
+    responses={200: ExceptionList},
+    errors=ADMIN_ERRORS,
+    tags=["lightspeed", "admin"],
+)
+def receipt_exceptions(merchant_id: str) -> Response:
+    """A merchant's receipt lines that could not be applied, newest first."""
+    mid = require("admin").merchant(merchant_id)
+    try:
+        query = ExceptionQuery().load(request.args.to_dict())
+    except ValidationError as error:
+        raise InvalidRequest("the query is not valid", error.messages_dict) from None
+    items = ledger().receipt_exceptions(mid, query.get("status"))
+    return jsonify(items=ExceptionSchema(many=True).dump(items))
+
+
+@bp.post("/v1/merchants/<merchant_id>/receipt-exceptions/<exception_id>/resolve")
+@documented(
+    body=ResolveRequest,
+    responses={200: ExceptionSchema},
+    errors=(*ADMIN_ERRORS, "not_found"),
+    tags=["lightspeed", "admin"],
+)
+def resolve_exception(merchant_id: str, exception_id: str) -> Response:
+    """Mark a receipt exception resolved, with a note of what was done."""
+    principal = require("admin")
+    mid = principal.merchant(merchant_id)
+    body = load(ResolveRequest())
+    entry = ledger().resolve_receipt_exception(
+        mid, exception_id, body["note"], principal.credential_id
+    )
+    return jsonify(ExceptionSchema().dump(entry))
+
+
+@bp.get("/v1/merchants/<merchant_id>/receipts/<receipt_id>")
+@documented(
+    responses={200: StoredReceiptSchema},
+    errors=(*ADMIN_ERRORS, "not_found"),
+    tags=["lightspeed", "admin"],
+)
+def stored_receipt(merchant_id: str, receipt_id: str) -> Response:
+    """A stored receipt: its raw payload as received, SHA-256 and outcomes."""
+    mid = require("admin").merchant(merchant_id)
+    try:
+        rid = UUID(receipt_id)
+    except ValueError:
+        raise NotFound("no receipt with that id") from None
+    stored = ledger().stored_receipt(mid, rid)
+    stored["outcomes"] = public_outcomes(stored["outcomes"], duplicate=False)
+    return jsonify(StoredReceiptSchema().dump(stored))

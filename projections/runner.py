@@ -1,0 +1,142 @@
+"""The projector: follows the event log and applies it to the views in batches."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from projections.events import EventSource
+from projections.feed import open_feed
+from projections.schema import LIVE, ReadModels, read_models
+from projections.tracking import PositionMoved, Tracking
+from projections.views import View, all_views
+
+log = logging.getLogger("giftledger.projector")
+
+BATCH_SIZE = 5000
+# Failures worth waiting out (database restarts, dropped connections).
+TRANSIENT = (OperationalError, InterfaceError, DBAPIError, ConnectionError)
+
+
+class Projector:
+    """Applies events to every view; each batch is one transaction with its tracking."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        source: EventSource,
+        models: ReadModels | None = None,
+        suffix: str = LIVE,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.engine = engine
+        self.source = source
+        self.views: list[View] = all_views(models or read_models(suffix))
+        self.suffix = suffix
+        self.batch_size = batch_size
+        self.tracking = Tracking()
+        self.positions: dict[str, int] = {}
+        self.applied = 0
+
+    def tracking_name(self, view: View) -> str:
+        """The tracking record of a view (a rebuild tracks its fresh tables apart)."""
+        return view.name + self.suffix
+
+    def load_positions(self) -> int:
+        """Read where each view stands; returns the lowest position."""
+        with self.engine.begin() as conn:
+            names = [self.tracking_name(v) for v in self.views]
+            self.positions = self.tracking.read(conn, names)
+        return self.position
+
+    @property
+    def position(self) -> int:
+        """The position every view has reached."""
+        return min(self.positions.values()) if self.positions else 0
+
+    def apply_batch(self, notifications: Sequence[Notification]) -> int:
+        """Apply notifications (in log order) to every view, in one transaction."""
+        if not notifications:
+            return self.position
+        last = notifications[-1]
+        last_at = self.source.decode(last).timestamp
+        decoded: dict[int, Any] = {}
+        with self.engine.begin() as conn:
+            names = {self.tracking_name(v): v for v in self.views}
+            stored = self.tracking.read(conn, names, lock=True)
+            for name, view in names.items():
+                at = stored[name]
+                if at < self.positions.get(name, 0):
+                    # A rebuild was swapped in behind us: re-read from its position.
+                    raise PositionMoved(f"{name} moved back to {at}")
+                if at >= last.id:
+                    continue
+                events = [
+                    (n.id, decoded.get(n.id) or self.source.decode(n))
+                    for n in notifications
+                    if n.id > at and view.wants(n.topic)
+                ]
+                decoded.update(events)
+                view.apply(conn, events)
+                self.tracking.advance(conn, name, at, last.id, last_at)
+        self.positions = dict.fromkeys(names, last.id)
+        self.applied += len(notifications)
+        return last.id
+
+    def catch_up(
+        self, upto: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Apply everything recorded (up to `upto`); returns the position reached."""
+        after = self.load_positions()
+        while True:
+            batch = self.source.read(after, self.batch_size, upto)
+            if not batch:
+                return self.position
+            self.apply_batch(batch)
+            if progress:
+                progress(batch[-1].id - after)
+            after = batch[-1].id
+
+    def run(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
+        """Follow the log until `stop` is set; outlives database outages."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                self._follow(stop, poll_interval)
+                backoff = 0.5
+            except PositionMoved as moved:
+                log.warning("projector: %s; resuming from the stored position", moved)
+            except TRANSIENT as error:
+                log.warning(
+                    "projector: database unavailable (%s); retrying in %.1fs",
+                    type(error).__name__,
+                    backoff,
+                )
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _follow(self, stop: threading.Event, poll_interval: float) -> None:
+        after = self.load_positions()
+        log.info("projector: following the event log from position %d", after)
+        feed = open_feed(self.source, after, stop, poll_interval)
+        try:
+            while not stop.is_set():
+                batch = feed.take(self.batch_size, timeout=poll_interval)
+                if batch:
+                    started = time.monotonic()
+                    position = self.apply_batch(batch)
+                    log.debug(
+                        "projector: %d events to %d in %.3fs",
+                        len(batch),
+                        position,
+                        time.monotonic() - started,
+                    )
+        finally:
+            feed.close()

@@ -1,0 +1,198 @@
+"""The read-model tables (SQLAlchemy Core), in the same database as the events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+LIVE = ""
+REBUILD = "__rebuild"
+
+
+@dataclass(frozen=True)
+class ReadModels:
+    """One generation of the read-model tables (live, or being rebuilt)."""
+
+    metadata: MetaData
+    card_balances: Table
+    card_activity: Table
+    liability: Table
+    receipt_exceptions: Table
+
+    @property
+    def rebuilt(self) -> tuple[Table, ...]:
+        """The tables a rebuild writes afresh and swaps in."""
+        return (
+            self.card_balances,
+            self.card_activity,
+            self.liability,
+            self.receipt_exceptions,
+        )
+
+
+def read_models(suffix: str = LIVE) -> ReadModels:
+    """The tables named with `suffix` ("" for the live ones)."""
+    md = MetaData()
+    balances = Table(
+        f"card_balances{suffix}", md,
+        Column("card_id", String(36), nullable=False),
+        Column("merchant_id", String(36), nullable=False),
+        Column("masked_code", Text, nullable=False),
+        Column("currency", String(3), nullable=False),
+        # The site that sold the card: its money counts towards that site's liability.
+        Column("site_id", Text),
+        Column("balance", BigInteger, nullable=False),
+        Column("held", BigInteger, nullable=False),
+        Column("available", BigInteger, nullable=False),
+        Column("state", Text, nullable=False),
+        Column("expires_at", DateTime),
+        Column("issued_at", DateTime, nullable=False),
+        Column("version", BigInteger, nullable=False),
+        Column("last_position", BigInteger, nullable=False),
+        PrimaryKeyConstraint("card_id", name=f"pk_card_balances{suffix}"),
+        Index(f"ix_card_balances{suffix}_merchant", "merchant_id"),
+    )  # fmt: skip
+    activity = Table(
+        f"card_activity{suffix}", md,
+        Column("position", BigInteger, nullable=False, autoincrement=False),
+        Column("card_id", String(36), nullable=False),
+        Column("merchant_id", String(36), nullable=False),
+        Column("version", BigInteger, nullable=False),
+        Column("masked_code", Text, nullable=False),
+        Column("type", Text, nullable=False),
+        Column("amount", BigInteger),
+        Column("delta", BigInteger, nullable=False),
+        Column("balance_after", BigInteger, nullable=False),
+        Column("held_after", BigInteger, nullable=False),
+        Column("available_after", BigInteger, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("state_after", Text, nullable=False),
+        Column("source", Text),
+        Column("actor", Text),
+        Column("site_id", Text),
+        Column("reference", Text),
+        Column("original_reference", Text),
+        Column("reason", Text),
+        Column("note", Text),
+        Column("idempotency_key", Text),
+        Column("receipt_id", Text),
+        Column("occurred_at", Text),
+        Column("recorded_at", DateTime, nullable=False),
+        PrimaryKeyConstraint("position", name=f"pk_card_activity{suffix}"),
+        Index(f"ix_card_activity{suffix}_card", "card_id", "position"),
+        Index(f"ix_card_activity{suffix}_merchant", "merchant_id", "recorded_at"),
+    )  # fmt: skip
+    liability = Table(
+        f"liability{suffix}", md,
+        Column("merchant_id", String(36), nullable=False),
+        # "" stands for "no site" (cards issued by admin): keys cannot be NULL.
+        Column("site_id", Text, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("outstanding", BigInteger, nullable=False),
+        PrimaryKeyConstraint(
+            "merchant_id", "site_id", "currency", name=f"pk_liability{suffix}"
+        ),
+    )  # fmt: skip
+    exceptions = Table(
+        f"receipt_exceptions{suffix}", md,
+        Column("position", BigInteger, nullable=False, autoincrement=False),
+        Column("exception_id", Text, nullable=False),
+        Column("merchant_id", String(36), nullable=False),
+        Column("receipt_id", Text),
+        Column("site_id", Text),
+        Column("line_id", Text),
+        Column("kind", Text),
+        Column("code", Text),
+        Column("masked_code", Text),
+        Column("amount", BigInteger),
+        Column("currency", String(3)),
+        Column("status", Text, nullable=False),
+        Column("detail", Text),
+        Column("recorded_at", DateTime, nullable=False),
+        Column("resolved_at", DateTime),
+        PrimaryKeyConstraint("exception_id", name=f"pk_receipt_exceptions{suffix}"),
+        Index(f"ix_receipt_exceptions{suffix}_merchant", "merchant_id", "position"),
+    )  # fmt: skip
+    return ReadModels(md, balances, activity, liability, exceptions)
+
+
+def positions_table(metadata: MetaData | None = None) -> Table:
+    """Tracking: the last notification id each view applied (never rebuilt)."""
+    return Table(
+        "projection_positions", metadata or MetaData(),
+        Column("name", String(64), primary_key=True),
+        Column("position", BigInteger, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        Column("last_event_at", DateTime),
+    )  # fmt: skip
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """DATABASE_URL in SQLAlchemy's form: PostgreSQL goes through psycopg 3."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix) :]
+    if database_url.startswith("sqlite:///"):
+        return database_url
+    raise ValueError("DATABASE_URL must be a sqlite:/// file or a postgresql:// URL")
+
+
+def make_engine(
+    database_url: str,
+    *,
+    writer: bool = False,
+    pool_size: int = 2,
+    max_overflow: int = 4,
+) -> Engine:
+    """An engine for the read models; a `writer` takes SQLite's write lock early."""
+    url = sqlalchemy_url(database_url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+        @event.listens_for(engine, "connect")
+        def _autocommit_driver(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy's BEGIN below start transactions (also around DDL),
+            # so a read is one snapshot and a writer never fails to upgrade a lock.
+            dbapi_conn.isolation_level = None
+            dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql(begin)
+
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+    )
+
+
+def create_read_models(database_url: str) -> None:
+    """Create the live read-model tables and the tracking table; safe to repeat."""
+    engine = make_engine(database_url, writer=True)
+    try:
+        create_tables(engine)
+    finally:
+        engine.dispose()
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the live tables on an engine if they are missing."""
+    live = read_models()
+    with engine.begin() as conn:
+        live.metadata.create_all(conn)
+        positions_table().create(conn, checkfirst=True)

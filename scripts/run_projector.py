@@ -1,0 +1,77 @@
+"""The projector: `python -m scripts.run_projector` (`giftledger projections run`).
+
+Follows the ledger's events (PostgreSQL: LISTEN/NOTIFY subscription; SQLite: polling)
+and applies them to the read models in batches. SIGTERM or SIGINT stops it after the
+batch in hand; started again, it resumes at the position recorded with the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from domain.ledger import Ledger
+from projections.cards import UnknownCardEvent
+from projections.events import EventSource
+from projections.runner import BATCH_SIZE, Projector
+from projections.schema import create_tables, make_engine
+from service.config import Config, ledger_env
+
+log = logging.getLogger("giftledger.projector")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="giftledger projections run",
+        description="Apply new ledger events to the read models until stopped.",
+    )
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                        help="most events applied in one transaction")  # fmt: skip
+    parser.add_argument("--poll-interval", type=float, default=0.2,
+                        help="seconds between polls on SQLite")  # fmt: skip
+    parser.add_argument("--once", action="store_true",
+                        help="catch up with the log, then exit")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the projector; exit status 0 after a clean stop."""
+    args = parse(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
+    config = Config.from_env()
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("projector: signal %d, stopping after the current batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    ledger = Ledger(env=ledger_env(config))
+    engine = make_engine(config.database_url, writer=True)
+    try:
+        create_tables(engine)
+        projector = Projector(engine, EventSource(ledger), batch_size=args.batch_size)
+        if args.once:
+            position = projector.catch_up()
+            log.info("projector: caught up at position %d", position)
+        else:
+            projector.run(stop, poll_interval=args.poll_interval)
+            log.info("projector: stopped at position %d", projector.position)
+    except UnknownCardEvent as error:
+        log.error("projector: %s; upgrade the projector before going on", error)
+        return 1
+    finally:
+        ledger.close()
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,202 @@
+"""Translate a receipt's gift-card lines into ledger commands (DESIGN section 8).
+
+Pure: the receipt's lines, the merchant's currency and the ledger's context (the
+account's open holds, the original account's applied lines) in, commands out.
+Commands come in the order they are applied: sales, hold captures, releases of the
+unclaimed holds, direct redemptions, refunds, reversals. Releasing before redeeming
+means a hold the receipt did not use never blocks a payment of the same card.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from uuid import UUID
+
+from domain.errors import CardNotFound, CurrencyMismatch
+from domain.giftcard import card_id, mask
+from domain.receipt_plan import (
+    MISSING_CARD_REFERENCE,
+    UNMATCHED_PAYMENT,
+    Capture,
+    Command,
+    OpenHold,
+    PriorLine,
+    ReceiptContext,
+    Redeem,
+    Refund,
+    Release,
+    Reverse,
+    Sell,
+    Unapplied,
+)
+from service.lightspeed.lines import GiftLine, ReceiptLines
+from service.schemas import CARD_CODE_PATTERN
+
+CARD_CODE = re.compile(CARD_CODE_PATTERN)
+CANCELLED = "cancelled"
+
+
+def plan(
+    receipt: ReceiptLines, context: ReceiptContext, merchant_currency: str
+) -> list[Command]:
+    """The commands of one receipt, in the order they are applied."""
+    live = [h for h in context.holds if not h.expired]
+    if receipt.cancelled:
+        # A cancelled account sold nothing and was paid by nothing: free its holds.
+        return [_release(h) for h in live]
+    merchant_id = context.merchant_id
+    references = list(receipt.references)
+    sales: list[Command] = []
+    for line in receipt.of_kind("sale"):
+        code = references.pop(0) if references else None
+        sales.append(_sell(merchant_id, line, code, merchant_currency))
+    holds = list(context.holds)
+    captures: list[Command] = []
+    redeems: list[Command] = []
+    for line in receipt.of_kind("payment"):
+        code = line.code or (references.pop(0) if references else None)
+        wanted = _card(merchant_id, code)
+        hold = _match_hold(holds, line.amount, wanted)
+        if hold is not None:
+            holds.remove(hold)
+            target = redeems if hold.expired else captures
+            target.append(_take(line, hold))
+        elif code is None:
+            detail = "a gift-card payment with no card reference and no matching hold"
+            redeems.append(_unapplied(line, None, UNMATCHED_PAYMENT, detail))
+        elif wanted is None:
+            redeems.append(
+                _unapplied(line, None, CardNotFound.code, CardNotFound().detail)
+            )
+        else:
+            redeems.append(
+                Redeem(line.line_id, wanted, mask(code), line.amount, line.currency)
+            )
+    releases: list[Command] = [_release(h) for h in holds if not h.expired]
+    undo = _Undo(context.prior)
+    refunds: list[Command] = [
+        undo.refund(line, _card(merchant_id, line.code), line.code)
+        for line in receipt.of_kind("refund")
+    ]
+    reversals: list[Command] = []
+    for line in receipt.of_kind("reversal"):
+        code = references.pop(0) if references else None
+        reversals.append(undo.reverse(line, _card(merchant_id, code), code))
+    return [*sales, *captures, *releases, *redeems, *refunds, *reversals]
+
+
+def _card(merchant_id: UUID, code: str | None) -> UUID | None:
+    """The card id a code names, or None when it is no valid card code."""
+    if code is None or not CARD_CODE.match(code):
+        return None
+    return card_id(merchant_id, code)
+
+
+def _masked(code: str | None) -> str | None:
+    return mask(code) if code and CARD_CODE.match(code) else None
+
+
+def _sell(
+    merchant_id: UUID, line: GiftLine, code: str | None, merchant_currency: str
+) -> Command:
+    wanted = _card(merchant_id, code)
+    if code is None or wanted is None:
+        detail = "no valid card code in the account's external references"
+        return _unapplied(line, None, MISSING_CARD_REFERENCE, detail)
+    if line.currency != merchant_currency:
+        detail = f"the merchant sells {merchant_currency} cards, not {line.currency}"
+        return _unapplied(line, mask(code), CurrencyMismatch.code, detail)
+    return Sell(line.line_id, wanted, mask(code), line.amount, line.currency)
+
+
+def _match_hold(
+    holds: list[OpenHold], amount: int, wanted: UUID | None
+) -> OpenHold | None:
+    """An unclaimed hold for the amount (on the named card, if one is named); for
+    a named card, a larger hold of it is taken in part."""
+    candidates = [h for h in holds if wanted is None or h.card_id == wanted]
+    exact = next((h for h in candidates if h.amount == amount), None)
+    if exact is not None or wanted is None:
+        return exact
+    return next((h for h in candidates if h.amount > amount), None)
+
+
+def _take(line: GiftLine, hold: OpenHold) -> Command:
+    """Capture a live hold; an expired one is redeemed from its card instead."""
+    if hold.expired:
+        return Redeem(
+            line.line_id, hold.card_id, hold.masked_code, line.amount, line.currency
+        )
+    return Capture(
+        line.line_id, hold.hold_id, hold.card_id, hold.masked_code, line.amount,
+        line.currency,
+    )  # fmt: skip
+
+
+def _release(hold: OpenHold) -> Release:
+    return Release(hold.hold_id, hold.card_id, hold.masked_code, hold.amount, CANCELLED)
+
+
+def _unapplied(line: GiftLine, masked: str | None, code: str, detail: str) -> Unapplied:
+    return Unapplied(
+        line.line_id, line.kind, masked, line.amount, line.currency, code, detail
+    )
+
+
+class _Undo:
+    """Matches refund and reversal lines to the original account's applied lines."""
+
+    def __init__(self, prior: tuple[PriorLine, ...]) -> None:
+        self.prior = prior
+        self.used: Counter[tuple[UUID, str]] = Counter()
+
+    def refund(self, line: GiftLine, wanted: UUID | None, code: str | None) -> Command:
+        """Refund the original payment of this card and amount."""
+        found = self._match("payment", line, wanted, code)
+        if isinstance(found, Unapplied):
+            return found
+        return Refund(
+            line.line_id, found.card_id, found.masked_code, found.ref, line.amount,
+            line.currency,
+        )  # fmt: skip
+
+    def reverse(self, line: GiftLine, wanted: UUID | None, code: str | None) -> Command:
+        """Reverse the original sale's load of this card and amount."""
+        found = self._match("sale", line, wanted, code)
+        if isinstance(found, Unapplied):
+            return found
+        return Reverse(
+            line.line_id, found.card_id, found.masked_code, found.ref, line.amount,
+            line.currency,
+        )  # fmt: skip
+
+    def _match(
+        self, kind: str, line: GiftLine, wanted: UUID | None, code: str | None
+    ) -> PriorLine | Unapplied:
+        if code is not None and wanted is None:
+            return _unapplied(line, None, "redemption_not_found", "no such card")
+        candidates = [
+            p
+            for p in self.prior
+            if p.kind == kind
+            and (wanted is None or p.card_id == wanted)
+            and self._left(p) > 0
+        ]
+        found = next((p for p in candidates if self._left(p) == line.amount), None)
+        found = found or next(
+            (p for p in candidates if self._left(p) >= line.amount), None
+        )
+        if found is not None:
+            self.used[found.card_id, found.ref] += line.amount
+            return found
+        if candidates:
+            detail = "the refund exceeds what the original line left to refund"
+            return _unapplied(
+                line, candidates[0].masked_code, "refund_exceeds_redemption", detail
+            )
+        detail = "no applied gift-card line of the original account matches"
+        return _unapplied(line, _masked(code), "redemption_not_found", detail)
+
+    def _left(self, prior: PriorLine) -> int:
+        return prior.remaining - self.used[prior.card_id, prior.ref]

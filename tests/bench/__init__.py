@@ -1,0 +1,1 @@
+"""`make bench`: the service against a bare Flask + INSERT floor, under wrk."""
