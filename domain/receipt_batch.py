@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from domain.accounts import PosAccount
 from domain.errors import CardNotFound, LedgerError
 from domain.giftcard import GiftCard
-from domain.giftcard_events import OPEN
+from domain.giftcard_events import OPEN, RELEASED
 from domain.ledger_core import LedgerCore
 from domain.origin import Origin, system_origin
 from domain.pointers import Pointer
@@ -69,7 +69,10 @@ class ReceiptBatch:
             if card is None or hold_id not in card.holds:
                 continue
             hold = card.holds[hold_id]
-            expired = hold_id in self.expired
+            # Expired: just now, or earlier by another command's lazy release.
+            expired = hold_id in self.expired or (
+                hold["status"] == RELEASED and hold.get("released_reason") == "expired"
+            )
             if expired or hold["status"] == OPEN:
                 holds.append(
                     OpenHold(

@@ -82,7 +82,7 @@ def liability(
         )
         if site_id is not None:
             query = query.where(site == (site_id or NO_SITE))
-    rows = conn.execute(query).tuples().all()
+    rows = conn.execute(query).all()
     return [
         {"site_id": s or None, "currency": c, "outstanding": int(amount or 0)}
         for s, c, amount in sorted(rows, key=lambda r: (r[1], r[0]))

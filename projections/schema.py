@@ -176,8 +176,14 @@ def make_engine(
             conn.exec_driver_sql(begin)
 
         return engine
+    # Named, so an operator (and the crash test) can tell its sessions apart.
+    name = "giftledger-projections" if writer else "giftledger-reads"
     return create_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        connect_args={"application_name": name},
     )
 
 

@@ -32,7 +32,7 @@ class Tracking:
         if lock:
             # On PostgreSQL, serialise projector batches and rebuild swaps.
             query = query.with_for_update()
-        found = dict(conn.execute(query).tuples().all())
+        found = dict(conn.execute(query).all())
         return {name: int(found.get(name, 0)) for name in names}
 
     def advance(

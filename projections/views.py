@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, select
 
+from projections.bulk import chunks, insert_rows, replace_rows, upsert
 from projections.cards import CardRow, apply_card_event, is_card_topic, liability_key
 from projections.schema import ReadModels
-
-IN_CHUNK = 500
 
 
 class View(Protocol):
@@ -26,32 +23,6 @@ class View(Protocol):
 
     def apply(self, conn: Connection, events: Sequence[tuple[int, Any]]) -> None:
         """Write the rows of these (position, event) pairs."""
-
-
-def upsert(
-    conn: Connection,
-    table: Table,
-    rows: list[dict[str, Any]],
-    keys: Sequence[str],
-    add: Sequence[str] = (),
-) -> None:
-    """Insert rows, replacing (or, for `add` columns, summing into) existing ones."""
-    if not rows:
-        return
-    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = make(table)
-    changes: dict[str, Any] = {
-        c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys
-    }
-    for name in add:
-        changes[name] = table.c[name] + stmt.excluded[name]
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes), rows)
-
-
-def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
-    """Slices of at most `size` items (bound-parameter limits)."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class CardsView:
@@ -93,8 +64,8 @@ class CardsView:
             if row["delta"]:
                 liability[liability_key(card)] += row["delta"]
         rows = [cards[card_id].as_row() for card_id in ids]
-        upsert(conn, self.balances, rows, ["card_id"])
-        conn.execute(insert(self.activity), activity)
+        replace_rows(conn, self.balances, "card_id", rows)
+        insert_rows(conn, self.activity, activity)
         totals = [
             {"merchant_id": m, "site_id": s, "currency": c, "outstanding": amount}
             for (m, s, c), amount in sorted(liability.items())

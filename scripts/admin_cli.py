@@ -92,9 +92,7 @@ def credentials() -> None:
 
 @credentials.command("issue")
 @click.option("--merchant", "merchant_id", required=True, help="Merchant id.")
-@click.option(
-    "--kind", required=True, type=click.Choice(["webhook", "pos", "admin"])
-)
+@click.option("--kind", required=True, type=click.Choice(["webhook", "pos", "admin"]))
 def issue_credential(merchant_id: str, kind: str) -> None:
     """Issue a credential; its secret is printed this once."""
     mid = _uuid(merchant_id, "--merchant")

@@ -28,7 +28,12 @@ from service.schemas_admin import (
     IssuedCardSchema,
     StateChange,
 )
-from service.schemas_answers import answer_time, first_origin, mark_replay, origin
+from service.schemas_answers import (
+    adjustment_item,
+    answer_time,
+    mark_replay,
+    origin,
+)
 
 bp = Blueprint("admin_cards", __name__, url_prefix="/v1/merchants/<merchant_id>/cards")
 throttle.install(bp)
@@ -128,19 +133,7 @@ def adjust(merchant_id: str, code: str) -> Response:
         mid, code, body["amount"], body["reason"], body["note"], how
     )
     card, when = outcome.card, answer_time(outcome)
-    first = first_origin(outcome) if outcome.replayed else how.as_event()
-    activity = {
-        "activity_id": outcome.ref,
-        "type": "adjusted",
-        "amount": body["amount"],
-        "currency": card.currency,
-        "reason": body["reason"],
-        "note": body["note"],
-        "balance_after": card.balance,
-        "occurred_at": when,
-        "source": "admin",
-        "actor": first.get("actor", principal.credential_id),
-    }
+    activity = adjustment_item(outcome, when)
     data = {"activity": activity, "card": card_view(card, when)}
     return mark_replay(answer(AdjustmentAnswer(), data, 201), outcome)
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+import logging
 
+from flask import Blueprint, Response, jsonify
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Gauge,
+    generate_latest,
+)
+
+from projections.events import EventSource
+from projections.status import projector_lag
 from service.auth import ledger
 from service.problems import problem
+from service.read_engine import read_engine
+
+log = logging.getLogger("giftledger.health")
 
 bp = Blueprint("health", __name__)
 
@@ -18,9 +32,42 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """The event store answers."""
+    """The event store answers; the body says how far behind the projector is."""
     try:
         position = ledger().recorder.max_notification_id() or 0
     except Exception:
         return problem("service_unavailable", "the ledger store is unreachable")
-    return jsonify(status="ready", position=position)
+    try:
+        projector = projector_lag(read_engine(), EventSource(ledger())).as_dict()
+    except Exception:  # lag is informative; it never fails readiness
+        log.warning("readyz: projector lag unavailable", exc_info=True)
+        projector = None
+    return jsonify(status="ready", position=position, projector=projector)
+
+
+LAG_GAUGES = (
+    ("head", "giftledger_event_log_position", "Last event recorded in the log"),
+    ("position", "giftledger_projection_position", "Last event in the read models"),
+    ("events_behind", "giftledger_projector_events_behind",
+     "Events recorded but not yet in the read models"),
+    ("seconds_behind", "giftledger_projector_seconds_behind",
+     "Age of the oldest event not yet in the read models"),
+)  # fmt: skip
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus text format: the default registry plus the projector's lag."""
+    local = CollectorRegistry()
+    up = Gauge("giftledger_store_up", "1 when the store answered", registry=local)
+    try:
+        lag = projector_lag(read_engine(), EventSource(ledger())).as_dict()
+    except Exception:  # a scrape must answer while the database is down
+        log.warning("metrics: projector lag unavailable", exc_info=True)
+        up.set(0)
+    else:
+        up.set(1)
+        for key, name, text in LAG_GAUGES:
+            Gauge(name, text, registry=local).set(lag[key])
+    body = generate_latest(REGISTRY) + generate_latest(local)
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from domain.errors import InvalidRequest, ServiceUnavailable
 from domain.giftcard import card_id
@@ -56,7 +56,8 @@ def _await_position(wanted: int | None) -> None:
         wanted = int(header)
     if wanted is None:
         return
-    reached, at = wait_for(read_engine(), wanted, WAIT_SECONDS)
+    timeout = current_app.config.get("GIFTLEDGER_READ_WAIT_SECONDS", WAIT_SECONDS)
+    reached, at = wait_for(read_engine(), wanted, timeout)
     if not reached:
         raise ServiceUnavailable(
             f"the read models are at position {at}, not yet {wanted}; retry"

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
+from service.read_schemas import ActivityItem
 from service.schemas import (
     Amount,
     CardCode,
@@ -127,25 +128,10 @@ class AdjustmentCreate(Schema):
             )
 
 
-class ActivityItemSchema(Schema):
-    """One entry of a card's history, as written by a command."""
-
-    activity_id = fields.String()
-    type = fields.String(metadata={"example": "adjusted"})
-    amount = fields.Integer(metadata={"description": "signed minor units"})
-    currency = fields.String()
-    reason = fields.String()
-    note = fields.String()
-    balance_after = fields.Integer()
-    occurred_at = fields.AwareDateTime()
-    source = fields.String()
-    actor = fields.String()
-
-
 class AdjustmentAnswer(Schema):
     """What an adjustment did, and the card after it."""
 
-    activity = fields.Nested(ActivityItemSchema)
+    activity = fields.Nested(ActivityItem)
     card = fields.Nested(CardSchema)
 
 

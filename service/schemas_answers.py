@@ -28,13 +28,44 @@ def origin(source: str, principal: Principal, **extra: Any) -> Origin:
     )
 
 
-def first_origin(outcome: Outcome) -> dict[str, Any]:
-    """The origin recorded by the request that produced the outcome's card version."""
+def last_event(outcome: Outcome) -> Any:
+    """The stored event that brought the outcome's card to its version."""
     card = outcome.card
     store = ledger().repository.event_store
-    for event in store.get(card.id, gt=card.version - 1, lte=card.version):
-        return dict(getattr(event, "origin", None) or {})
-    return {}
+    return next(iter(store.get(card.id, gt=card.version - 1, lte=card.version)), None)
+
+
+def first_origin(outcome: Outcome) -> dict[str, Any]:
+    """The origin recorded by the request that produced the outcome's card version."""
+    return dict(getattr(last_event(outcome), "origin", None) or {})
+
+
+def adjustment_item(outcome: Outcome, when: datetime) -> dict[str, Any]:
+    """The activity item of an adjustment, as the read API lists it, from its event."""
+    card, event = outcome.card, last_event(outcome)
+    origin = event.origin or {}
+    sign = 1 if event.direction == "credit" else -1
+    return {
+        "version": card.version,
+        "type": "adjusted",
+        "amount": event.amount,
+        "balance_change": sign * event.amount,
+        "balance_after": card.balance,
+        "held_after": card.held(when),
+        "available_after": card.available(when),
+        "currency": card.currency,
+        "state_after": card.state(when),
+        "masked_code": card.masked_code,
+        "source": origin.get("source"),
+        "actor": origin.get("actor"),
+        "site_id": origin.get("site_id"),
+        "reference": event.adjustment_id,
+        "reason": event.reason,
+        "note": event.note,
+        "idempotency_key": origin.get("idempotency_key"),
+        "occurred_at": origin.get("occurred_at"),
+        "recorded_at": event.timestamp,
+    }
 
 
 def answer_time(outcome: Outcome) -> datetime:

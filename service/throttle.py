@@ -101,6 +101,8 @@ def _too_many(error: TooManyRequests) -> Response:
 
 
 def _create_window(state: BlueprintSetupState) -> None:
+    if EXTENSION in state.app.extensions:
+        return  # several blueprints install the throttle; one window per app
     config = state.app.config["GIFTLEDGER"]
     clock: Callable[[], float] = time.monotonic
     if config.clock is not None:

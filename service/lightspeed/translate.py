@@ -176,24 +176,22 @@ class _Undo:
     ) -> PriorLine | Unapplied:
         if code is not None and wanted is None:
             return _unapplied(line, None, "redemption_not_found", "no such card")
-        candidates = [
+        matching = [
             p
             for p in self.prior
-            if p.kind == kind
-            and (wanted is None or p.card_id == wanted)
-            and self._left(p) > 0
+            if p.kind == kind and (wanted is None or p.card_id == wanted)
         ]
-        found = next((p for p in candidates if self._left(p) == line.amount), None)
+        found = next((p for p in matching if self._left(p) == line.amount), None)
         found = found or next(
-            (p for p in candidates if self._left(p) >= line.amount), None
+            (p for p in matching if self._left(p) >= line.amount), None
         )
         if found is not None:
             self.used[found.card_id, found.ref] += line.amount
             return found
-        if candidates:
+        if matching:
             detail = "the refund exceeds what the original line left to refund"
             return _unapplied(
-                line, candidates[0].masked_code, "refund_exceeds_redemption", detail
+                line, matching[0].masked_code, "refund_exceeds_redemption", detail
             )
         detail = "no applied gift-card line of the original account matches"
         return _unapplied(line, _masked(code), "redemption_not_found", detail)

@@ -63,8 +63,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {label} | {s['rps']:.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} "
             f"| {s['failures']} |"
         )
-    rows.append(f"| ratio 10,000 / 1 (p50) | | {_ratio(long['p50_ms'], one['p50_ms'])}"
-                " | | |")
+    rows.append(
+        f"| ratio 10,000 / 1 (p50) | | {_ratio(long['p50_ms'], one['p50_ms'])} | | |"
+    )
     catch = results["catchup"]
     rows += ["", f"Projector catch-up: {catch.get('summary', catch)}", ""]
     rows += ["Goals:", ""] + [f"- {line}" for line in verdicts(results)]
@@ -79,17 +80,27 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     for name, goal in GOALS.items():
         s = through[name]
         ratio = s["rps"] / floor if floor else 0.0
-        out.append(_verdict(ratio >= goal, f"{name} {ratio:.2f} x floor (goal >= {goal})"))
-        out.append(_verdict(s["failures"] == 0, f"{name} failures {s['failures']} (goal 0)"))
-        out.append(_verdict(s["p99_ms"] <= 50, f"{name} p99 {s['p99_ms']:.1f} ms (goal <= 50)"))
+        out.append(
+            _verdict(ratio >= goal, f"{name} {ratio:.2f} x floor (goal >= {goal})")
+        )
+        out.append(
+            _verdict(s["failures"] == 0, f"{name} failures {s['failures']} (goal 0)")
+        )
+        out.append(
+            _verdict(s["p99_ms"] <= 50, f"{name} p99 {s['p99_ms']:.1f} ms (goal <= 50)")
+        )
     one, long = lat["1-event card"]["p50_ms"], lat["10,000-event card"]["p50_ms"]
     ratio = long / one if one else 0.0
-    out.append(_verdict(ratio <= 1.2, f"10,000-event card {ratio:.2f} x 1-event (goal <= 1.2)"))
+    out.append(
+        _verdict(ratio <= 1.2, f"10,000-event card {ratio:.2f} x 1-event (goal <= 1.2)")
+    )
     rate = results["catchup"].get("events_per_second")
     if rate is None:
         out.append("NOT MEASURED projector catch-up (no projector)")
     else:
-        out.append(_verdict(rate >= 5000, f"catch-up {rate:.0f} events/s (goal >= 5000)"))
+        out.append(
+            _verdict(rate >= 5000, f"catch-up {rate:.0f} events/s (goal >= 5000)")
+        )
     return out
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import psycopg
 
+from domain.origin import Origin
 from tests.bench import catchup, report
+from tests.bench.floor_app import TABLE_DDL
 from tests.bench.harness import ROOT, free_port, fresh_database, gunicorn, init_db
 from tests.bench.harness import service as giftledger_service
 from tests.bench.load import Run, Summary, ensure_wrk, run_wrk
@@ -28,7 +30,6 @@ from tests.bench.seed import (
     seed_cards,
     seed_merchant,
 )
-from tests.bench.floor_app import TABLE_DDL
 
 CARDS = 1000
 BALANCE = 10**9  # minor units: enough for every redemption of the run
@@ -45,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ensure_wrk()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="giftledger-bench-") as tmp, fresh_database(
-        "giftledger_bench"
-    ) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="giftledger-bench-") as tmp,
+        fresh_database("giftledger_bench") as url,
+    ):
         results = bench(url, Path(tmp), args.runs, args.seconds, args.backlog)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +68,10 @@ def bench(url: str, tmp: Path, runs: int, seconds: float, backlog: int) -> dict:
     ledger = open_ledger(url)
     merchant = seed_merchant(ledger)
     seed_cards(ledger, merchant.merchant_id, CARDS, BALANCE)
-    long_card, fresh_cards = "BENCHHISTORY0001", [f"BENCHFRESH{n:06d}" for n in range(runs)]
+    long_card, fresh_cards = (
+        "BENCHHISTORY0001",
+        [f"BENCHFRESH{n:06d}" for n in range(runs)],
+    )
     ledger.issue_card(merchant.merchant_id, long_card, BALANCE, "GBP", None, _origin())
     grow_history(ledger, merchant.merchant_id, long_card, HISTORY - 1)
     for code in fresh_cards:
@@ -121,7 +126,7 @@ def bench(url: str, tmp: Path, runs: int, seconds: float, backlog: int) -> dict:
         logs = {"floor": floor.log_tail(), "giftledger": app.log_tail()}
         app.stop()
         floor.stop()
-    catch = catchup.measure(url, backlog, tmp)
+    catch = catchup.measure(url, merchant.merchant_id, backlog, tmp)
     step("projector catch-up")
     return {
         "throughput": {k: Summary.of(v).__dict__ for k, v in measured.items()},
@@ -132,14 +137,14 @@ def bench(url: str, tmp: Path, runs: int, seconds: float, backlog: int) -> dict:
     }
 
 
-def _origin():
-    from domain.origin import Origin
-
+def _origin() -> Origin:
     return Origin(source="admin", actor="bench")
 
 
 def _any_failures(*groups: dict[str, list[Run]]) -> bool:
-    return any(r.non2xx or r.socket_errors for g in groups for v in g.values() for r in v)
+    return any(
+        r.non2xx or r.socket_errors for g in groups for v in g.values() for r in v
+    )
 
 
 if __name__ == "__main__":

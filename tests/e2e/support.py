@@ -82,9 +82,7 @@ def issue_card(
     body: dict[str, Any] = {"amount": amount, "currency": merchant.currency, **extra}
     if code is not None:
         body["code"] = code
-    answer = created(
-        client.post(f"{merchant.path}/cards", json=body, headers=PLATFORM)
-    )
+    answer = created(client.post(f"{merchant.path}/cards", json=body, headers=PLATFORM))
     return code if code is not None else answer["code"]
 
 

@@ -15,8 +15,14 @@ def test_a_generated_code_is_shown_once_and_finds_the_card(client, merchant, pla
     code = answer["code"]
     assert re.fullmatch(r"\d{16}", code)
     assert answer["masked_code"] == "****" + code[-4:]
-    assert (answer["balance"], answer["version"], answer["state"]) == (2500, 1, "active")
-    looked_up = created(client.get(f"{merchant.path}/cards/{code}", headers=platform), 200)
+    assert (answer["balance"], answer["version"], answer["state"]) == (
+        2500,
+        1,
+        "active",
+    )
+    looked_up = created(
+        client.get(f"{merchant.path}/cards/{code}", headers=platform), 200
+    )
     assert "code" not in looked_up
     assert looked_up["balance"] == 2500
 
@@ -88,6 +94,13 @@ def test_adjustments_move_the_balance_with_a_reason(client, merchant, platform):
                     headers=platform)
     )  # fmt: skip
     assert down["card"]["balance"] == 0 and down["activity"]["note"] == "typo"
+    activity = down["activity"]
+    assert (activity["amount"], activity["balance_change"]) == (1250, -1250)
+    assert (activity["source"], activity["actor"]) == ("admin", "platform-admin")
+    assert (
+        activity["reference"] and activity["reference"] != up["activity"]["reference"]
+    )
+    assert activity["version"] == down["card"]["version"] == 3
 
     too_much = client.post(url, json={"amount": -1, "reason": "support_issue"},
                            headers=platform)  # fmt: skip

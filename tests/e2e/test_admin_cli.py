@@ -20,7 +20,9 @@ def run(config, *args: str) -> dict:
 
 
 def test_a_merchant_and_its_credentials_are_managed_from_the_cli(app, client, config):
-    merchant = run(config, "merchants", "create", "--name", "Bistro", "--currency", "GBP")
+    merchant = run(
+        config, "merchants", "create", "--name", "Bistro", "--currency", "GBP"
+    )
     mid = merchant["merchant_id"]
     site = run(config, "merchants", "add-site", "--merchant", mid, "--name", "Main",
                "--location", "555")  # fmt: skip
@@ -53,5 +55,7 @@ def test_cli_errors_are_messages_not_tracebacks(app, config):
               "00000000-0000-0000-0000-000000000000"], env=env,
     )  # fmt: skip
     assert missing.exit_code == 1 and "merchant_not_found" in missing.output
-    not_uuid = CliRunner().invoke(cli, ["credentials", "list", "--merchant", "x"], env=env)
+    not_uuid = CliRunner().invoke(
+        cli, ["credentials", "list", "--merchant", "x"], env=env
+    )
     assert not_uuid.exit_code == 2

@@ -65,9 +65,13 @@ def test_secrets_are_shown_once_and_never_listed(client, merchant, platform):
     text = str(listed)
     assert hook["secret"] not in text and secret not in text
     assert all("secret" not in item for item in listed)
-    assert bearer(pos["secret"]) and client.get(
-        f"/v1/pos/cards/{'x' * 8}", headers=bearer(pos["secret"])
-    ).status_code == 404
+    assert (
+        bearer(pos["secret"])
+        and client.get(
+            f"/v1/pos/cards/{'x' * 8}", headers=bearer(pos["secret"])
+        ).status_code
+        == 404
+    )
 
 
 def test_stored_events_hold_hashes_never_secrets(app, client, merchant, platform):
@@ -90,18 +94,29 @@ def test_a_revoked_credential_fails_at_once(client, merchant, platform):
     code = issue_card(client, merchant, 100)
     url = f"{merchant.path}/credentials"
     pos = created(client.post(url, json={"kind": "pos"}, headers=platform))
-    assert client.get(f"/v1/pos/cards/{code}", headers=bearer(pos["secret"])).status_code == 200
+    assert (
+        client.get(f"/v1/pos/cards/{code}", headers=bearer(pos["secret"])).status_code
+        == 200
+    )
     gone = client.delete(f"{url}/{pos['credential_id']}", headers=platform)
     assert gone.status_code == 204 and gone.data == b""
     answer = client.get(f"/v1/pos/cards/{code}", headers=bearer(pos["secret"]))
     assert (answer.status_code, answer.json["code"]) == (401, "unauthorized")
     assert answer.headers["WWW-Authenticate"].startswith("Bearer")
     listed = created(client.get(url, headers=platform), 200)["items"]
-    assert [i["revoked"] for i in listed if i["credential_id"] == pos["credential_id"]] == [True]
-    assert client.delete(f"{url}/{pos['credential_id']}", headers=platform).status_code == 204
+    assert [
+        i["revoked"] for i in listed if i["credential_id"] == pos["credential_id"]
+    ] == [True]
+    assert (
+        client.delete(f"{url}/{pos['credential_id']}", headers=platform).status_code
+        == 204
+    )
     for unknown in ("00000000-0000-0000-0000-000000000000", "nope"):
         answer = client.delete(f"{url}/{unknown}", headers=platform)
-        assert (answer.status_code, answer.json["code"]) == (404, "credential_not_found")
+        assert (answer.status_code, answer.json["code"]) == (
+            404,
+            "credential_not_found",
+        )
     # The other POS token keeps working.
     assert client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).status_code == 200
 
@@ -119,7 +134,10 @@ def test_a_rotated_credential_works_beside_the_old_until_it_is_revoked(
         assert client.get(f"/v1/pos/cards/{code}", headers=headers).status_code == 200
     assert client.delete(url, headers=platform).status_code == 204
     assert client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).status_code == 401
-    assert client.get(f"/v1/pos/cards/{code}", headers=bearer(new["secret"])).status_code == 200
+    assert (
+        client.get(f"/v1/pos/cards/{code}", headers=bearer(new["secret"])).status_code
+        == 200
+    )
     answer = client.post(f"{url}/rotate", headers=platform)
     assert (answer.status_code, answer.json["code"]) == (404, "credential_not_found")
 
@@ -185,7 +203,9 @@ def test_a_merchant_admin_sees_only_its_own_merchant(client, merchant):
         )
         assert (answer.status_code, answer.json["code"]) == (404, "merchant_not_found")
     forbidden = client.post(
-        "/v1/merchants", json={"name": "Mine", "currency": "GBP"}, headers=merchant.admin
+        "/v1/merchants",
+        json={"name": "Mine", "currency": "GBP"},
+        headers=merchant.admin,
     )
     assert (forbidden.status_code, forbidden.json["code"]) == (403, "forbidden")
     own = created(client.get(merchant.path, headers=merchant.admin), 200)

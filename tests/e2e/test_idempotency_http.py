@@ -66,8 +66,12 @@ def test_captures_releases_and_refunds_replay(client, merchant):
     assert unkeyed.json["code"] == "hold_already_resolved"
 
     refund_url = f"/v1/pos/redemptions/{hold['hold_id']}/refunds"
-    one = client.post(refund_url, json={"amount": 100}, headers=keyed(merchant.pos, "f"))
-    two = client.post(refund_url, json={"amount": 100}, headers=keyed(merchant.pos, "f"))
+    one = client.post(
+        refund_url, json={"amount": 100}, headers=keyed(merchant.pos, "f")
+    )
+    two = client.post(
+        refund_url, json={"amount": 100}, headers=keyed(merchant.pos, "f")
+    )
     assert one.status_code == two.status_code == 201 and one.json == two.json
     assert card_of(client, merchant, code)["balance"] == 700
 

@@ -108,9 +108,7 @@ def test_a_hold_expires_after_the_ttl_and_its_money_is_free_again(
     clock.advance(901)
     card = created(client.get(f"/v1/pos/cards/{code}", headers=merchant.pos), 200)
     assert (card["held"], card["available"]) == (0, 1000)
-    late = client.post(
-        f"/v1/pos/holds/{hold['hold_id']}/capture", headers=merchant.pos
-    )
+    late = client.post(f"/v1/pos/holds/{hold['hold_id']}/capture", headers=merchant.pos)
     assert (late.status_code, late.json["code"]) == (409, "hold_already_resolved")
 
 

@@ -24,14 +24,18 @@ def hook(app: Flask) -> Webhook:
 
 
 def results(answer: dict) -> list[tuple]:
-    return [(o["kind"], o["result"], o["code"], o["amount"]) for o in answer["outcomes"]]
+    return [
+        (o["kind"], o["result"], o["code"], o["amount"]) for o in answer["outcomes"]
+    ]
 
 
 def exceptions(hook: Webhook, status: str | None = None) -> list[dict]:
     _, user, secret = hook.ledger.issue_credential(hook.merchant_id, "admin")
     query = f"?status={status}" if status else ""
     path = f"/v1/merchants/{hook.merchant_id}/receipt-exceptions{query}"
-    response = hook.client.get(path, headers={"Authorization": f"Bearer {user}.{secret}"})
+    response = hook.client.get(
+        path, headers={"Authorization": f"Bearer {user}.{secret}"}
+    )
     assert response.status_code == 200, response.json
     return response.json["items"]
 
@@ -57,7 +61,9 @@ def test_two_gift_cards_sold_on_one_receipt(hook):
 def test_a_payment_with_an_unknown_card_is_an_exception_and_moves_nothing(hook):
     hook.issue(CARD, 1000)
     before = hook.balance(CARD)
-    answer = hook.close(receipt(12, payments=[payment(1, "5.00", reference="NOPE0000")]))
+    answer = hook.close(
+        receipt(12, payments=[payment(1, "5.00", reference="NOPE0000")])
+    )
     assert results(answer) == [("payment", "exception", "card_not_found", 500)]
     assert hook.balance(CARD) == before
     [listed] = exceptions(hook)

@@ -26,15 +26,16 @@ def strict_client(config) -> Iterator:
     app.extensions["giftledger.ledger"].close()
 
 
-def test_repeated_card_not_found_gets_429_until_the_window_passes(
-    strict_client, clock
-):
+def test_repeated_card_not_found_gets_429_until_the_window_passes(strict_client, clock):
     client = strict_client
     merchant = set_up_merchant(client, "Bistro", "GBP", "100")
     code = issue_card(client, merchant, 1000)
     guesses = ["GUESS-001", "GUESS-002", "GUESS-003"]
     for guess in guesses[:2]:
-        assert client.get(f"/v1/pos/cards/{guess}", headers=merchant.pos).status_code == 404
+        assert (
+            client.get(f"/v1/pos/cards/{guess}", headers=merchant.pos).status_code
+            == 404
+        )
         clock.advance(10)
     # A redemption for an unknown card counts too.
     miss = client.post("/v1/pos/redemptions", headers=merchant.pos,
@@ -54,13 +55,18 @@ def test_repeated_card_not_found_gets_429_until_the_window_passes(
         client.post(f"{merchant.path}/credentials", json={"kind": "pos"},
                     headers=PLATFORM)
     )["secret"]  # fmt: skip
-    assert client.get(f"/v1/pos/cards/{code}", headers=bearer(other_pos)).status_code == 200
+    assert (
+        client.get(f"/v1/pos/cards/{code}", headers=bearer(other_pos)).status_code
+        == 200
+    )
     admin = client.get(f"{merchant.path}/cards/{code}", headers=merchant.admin)
     assert admin.status_code == 200
 
     clock.advance(40)  # the first miss leaves the window
     assert client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).status_code == 200
-    assert client.get("/v1/pos/cards/GUESS-005", headers=merchant.pos).status_code == 404
+    assert (
+        client.get("/v1/pos/cards/GUESS-005", headers=merchant.pos).status_code == 404
+    )
     assert client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).status_code == 429
 
 

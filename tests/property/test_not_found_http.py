@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.errors import CardCodeTaken
@@ -28,11 +28,15 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-codes = st.from_regex(r"[A-Za-z0-9_-]{4,64}", fullmatch=True)
+# Target codes never start with "_"; the cards a test issues to its own merchant
+# all do, so a target is missing by construction (no assume on shared state).
+codes = st.from_regex(r"[A-Za-z0-9-][A-Za-z0-9_-]{3,62}", fullmatch=True)
 amounts = st.integers(1, MAX_MINOR_UNITS)
 currencies = st.sampled_from(sorted(CURRENCY_EXPONENTS))
 texts = st.text(
-    st.characters(codec="ascii", categories=["L", "N", "P", "S"]), min_size=1, max_size=64
+    st.characters(codec="ascii", categories=["L", "N", "P", "S"]),
+    min_size=1,
+    max_size=64,
 )
 Request = tuple[str, str, dict[str, Any] | None]
 ADMIN_ACTIONS = ("block", "unblock", "void")
@@ -48,7 +52,9 @@ class World:
     theirs: MerchantSetup
     issued: dict[str, set[str]] = field(default_factory=dict)
 
-    def issue(self, merchant: MerchantSetup, code: str, amount: int, state: str) -> None:
+    def issue(
+        self, merchant: MerchantSetup, code: str, amount: int, state: str
+    ) -> None:
         """Issue a card straight through the ledger, then put it in `state`."""
         origin = Origin(source="admin", actor="test")
         mid = _uuid(merchant.merchant_id)
@@ -57,8 +63,9 @@ class World:
         except CardCodeTaken:
             return
         self.issued.setdefault(merchant.merchant_id, set()).add(code)
-        if state != "active":
-            self.ledger.change_state(mid, code, state, "test", origin)
+        action = {"blocked": "block", "voided": "void"}.get(state)
+        if action:
+            self.ledger.change_state(mid, code, action, "test", origin)
 
 
 def _uuid(text: str) -> Any:
@@ -139,9 +146,7 @@ def test_a_missing_or_foreign_card_is_card_not_found(
     world, data, point, code, theirs, their_state, their_balance, others
 ):
     for other_code, amount in others:
-        if other_code != code:
-            world.issue(world.mine, other_code, amount, "active")
-    assume(code not in world.issued.get(world.mine.merchant_id, set()))
+        world.issue(world.mine, "_" + other_code, amount, "active")
     if theirs:
         world.issue(world.theirs, code, their_balance, their_state)
     params = {
@@ -186,7 +191,10 @@ def malformed(point: str, good: Request, draw: Callable[..., Any]) -> Request:
         return method, path, {**body, "amount": draw(st.sampled_from(BAD_AMOUNTS))}
     if broken == "currency":
         return method, path, {**body, "currency": draw(st.sampled_from(BAD_CURRENCIES))}
-    return method, path, {**body, "reason": draw(st.sampled_from(["", 7, "nope"]))}
+    bad_reasons = ["", "   ", 7, None]
+    if path.endswith("/adjustments"):
+        bad_reasons.append("nope")  # adjustments take a fixed list of reasons
+    return method, path, {**body, "reason": draw(st.sampled_from(bad_reasons))}
 
 
 @SETTINGS
@@ -194,11 +202,9 @@ def malformed(point: str, good: Request, draw: Callable[..., Any]) -> Request:
 def test_a_malformed_request_is_400_before_any_look_up(
     world, data, point, code, exists
 ):
-    issued = world.issued.setdefault(world.mine.merchant_id, set())
-    if exists and code not in issued:
+    if exists:
+        code = "_" + code
         world.issue(world.mine, code, 10_000, "active")
-    elif not exists:
-        assume(code not in issued)
     good = entry_points(world.mine)[point](
         code, a=5, cur="GBP", loc=world.mine.location_id, acc="A-1", sign=1,
         reason="complimentary",
@@ -207,7 +213,11 @@ def test_a_malformed_request_is_400_before_any_look_up(
     before = world.ledger.repository.get(_card_id(world, code)).version if exists else 0
     answer = send(world, point, request, PLATFORM)
     assert answer.status_code == 400, (answer.status_code, answer.json, request)
-    assert answer.json["code"] in {"invalid_request", "invalid_amount", "invalid_currency"}
+    assert answer.json["code"] in {
+        "invalid_request",
+        "invalid_amount",
+        "invalid_currency",
+    }
     assert answer.json["errors"]
     if exists:
         assert world.ledger.repository.get(_card_id(world, code)).version == before

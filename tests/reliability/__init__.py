@@ -1,0 +1,1 @@
+"""`make reliability`: the bank test, crashes, a database outage, hostile input."""
