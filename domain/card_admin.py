@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from domain.giftcard import check_adjustment
+from domain.giftcard import card_id, check_adjustment
 from domain.ledger_core import LedgerCore
 from domain.money import check_minor
 from domain.origin import Origin
@@ -37,7 +37,7 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, adjustment_id, False, now, amount)
 
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))
 
     def reverse_load(
         self, merchant_id: UUID, code: str, load_id: str, amount: int, origin: Origin
@@ -56,7 +56,7 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, load_id, False, now, amount)
 
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))
 
     def change_state(
         self, merchant_id: UUID, code: str, action: str, reason: str, origin: Origin
@@ -84,4 +84,4 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, action, False, now)
 
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))

@@ -7,27 +7,24 @@ an unknown card is always CardNotFound.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.accounts import PosAccount, account_key
 from domain.errors import (
     CardCodeTaken,
-    HoldNotFound,
     InvalidRequest,
-    RedemptionNotFound,
 )
 from domain.giftcard import GiftCard, card_id, mask
 from domain.giftcard_rules import check_aware
-from domain.ledger_core import LedgerCore
+from domain.hold_commands import HoldCommands
 from domain.money import check_minor, exponent
-from domain.origin import Origin, system_origin
+from domain.origin import Origin
 from domain.pointers import Pointer
 from domain.views import Outcome
 
 
-class CardCommands(LedgerCore):
+class CardCommands(HoldCommands):
     """Commands that move a card's money; each is one atomic save."""
 
     def issue_card(
@@ -58,7 +55,7 @@ class CardCommands(LedgerCore):
             self.save(card)
             return Outcome(card, "issue", False, now, amount)
 
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))
 
     def load_card(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -81,7 +78,7 @@ class CardCommands(LedgerCore):
             self.save(card)
             return Outcome(card, ref, False, now, amount)
 
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))
 
     def place_hold(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -119,64 +116,7 @@ class CardCommands(LedgerCore):
             self.save(card, pointer, account)
             return Outcome(card, str(hold_id), False, now, amount)
 
-        return self.retrying(command)
-
-    def _pointed_card(
-        self, merchant_id: UUID, ref: str, kinds: set[str], now: datetime
-    ) -> GiftCard | None:
-        try:
-            pointer = self.get_aggregate(UUID(ref))
-        except ValueError:
-            return None
-        if not isinstance(pointer, Pointer) or pointer.merchant_id != merchant_id:
-            return None
-        if pointer.kind not in kinds:
-            return None
-        card = self.card_by_id(merchant_id, pointer.card_id)
-        card.release_expired_holds(now, system_origin(now).as_event())
-        return card
-
-    def capture_hold(
-        self, merchant_id: UUID, hold_id: str, amount: int | None, origin: Origin
-    ) -> Outcome:
-        """Take (part of) a held amount; the rest goes back to the card."""
-        if amount is not None:
-            check_minor(amount)
-        origin = origin.with_fingerprint("capture", hold_id, amount)
-
-        def command() -> Outcome:
-            now = self.clock()
-            card = self._pointed_card(merchant_id, hold_id, {"hold"}, now)
-            if card is None:
-                raise HoldNotFound("no hold with that id")
-            replayed = self.replay(card, origin, now)
-            if replayed:
-                return replace(
-                    replayed, amount=replayed.card.holds[hold_id]["captured"]
-                )
-            taken = card.capture(hold_id, amount, now, self.event_origin(origin, now))
-            self.save(card)
-            return Outcome(card, hold_id, False, now, taken)
-
-        return self.retrying(command)
-
-    def release_hold(self, merchant_id: UUID, hold_id: str, origin: Origin) -> Outcome:
-        """Cancel a hold; its money is available again."""
-        origin = origin.with_fingerprint("release", hold_id)
-
-        def command() -> Outcome:
-            now = self.clock()
-            card = self._pointed_card(merchant_id, hold_id, {"hold"}, now)
-            if card is None:
-                raise HoldNotFound("no hold with that id")
-            replayed = self.replay(card, origin, now)
-            if replayed:
-                return replayed
-            card.release(hold_id, now, self.event_origin(origin, now))
-            self.save(card)
-            return Outcome(card, hold_id, False, now)
-
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))
 
     def redeem(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -205,28 +145,4 @@ class CardCommands(LedgerCore):
             self.save(card, pointer)
             return Outcome(card, str(redemption_id), False, now, amount)
 
-        return self.retrying(command)
-
-    def refund(
-        self, merchant_id: UUID, redemption_id: str, amount: int, origin: Origin
-    ) -> Outcome:
-        """Give back money a redemption (or a captured hold) took."""
-        check_minor(amount)
-        origin = origin.with_fingerprint("refund", redemption_id, amount)
-
-        def command() -> Outcome:
-            now = self.clock()
-            kinds = {"redemption", "hold"}
-            card = self._pointed_card(merchant_id, redemption_id, kinds, now)
-            if card is None or redemption_id not in card.redemptions:
-                raise RedemptionNotFound("no redemption with that id")
-            replayed = self.replay(card, origin, now, amount)
-            if replayed:
-                return replayed
-            refund_id = str(uuid4())
-            event_origin = self.event_origin(origin, now)
-            card.refund(redemption_id, refund_id, amount, now, event_origin)
-            self.save(card)
-            return Outcome(card, refund_id, False, now, amount)
-
-        return self.retrying(command)
+        return self.retrying(command, key=card_id(merchant_id, code))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from datetime import UTC, datetime
-from threading import Lock
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -24,44 +23,22 @@ from domain.errors import (
 from domain.giftcard import GiftCard, card_id
 from domain.merchant import Merchant
 from domain.origin import Origin, system_origin
+from domain.repository import KeyedLocks, LockedRepository
 from domain.snapshots import BackgroundSnapshots
 from domain.views import Outcome
 
 T = TypeVar("T")
-# Optimistic-concurrency retries: enough for dozens of writers on one card, and
-# bounded so a pathological hot spot answers 503 instead of hanging.
-MAX_ATTEMPTS = 30
+# Optimistic-concurrency retries between processes (threads of one process queue
+# on a per-card lock instead): bounded, so a pathological hot spot answers 503
+# instead of hanging. The backoff doubles from 2 ms up to 50 ms, jittered.
+MAX_ATTEMPTS = 50
 BACKOFF_SECONDS = 0.002
+MAX_BACKOFF_SECONDS = 0.05
 
 
 def utc_now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
-
-
-class LockedRepository(Repository[UUID]):
-    """The library's repository, copying a cached aggregate under a per-id lock.
-
-    Repository.get fast-forwards the cached aggregate under a lock but deep-copies
-    it after releasing that lock, so a thread can copy a card while another thread
-    applies new events to it ("dictionary changed size during iteration").
-    Serialising the whole get per aggregate id closes that window.
-    """
-
-    STRIPES = 64
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._stripes = tuple(Lock() for _ in range(self.STRIPES))
-
-    def get(
-        self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any
-    ) -> Any:
-        """An aggregate, as Repository.get; cached reads are serialised per id."""
-        if self.cache is None or version is not None:
-            return super().get(aggregate_id, version=version, **kwargs)
-        with self._stripes[hash(aggregate_id) % self.STRIPES]:
-            return super().get(aggregate_id, **kwargs)
 
 
 class LedgerCore(BackgroundSnapshots):
@@ -80,6 +57,7 @@ class LedgerCore(BackgroundSnapshots):
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        self.command_locks = KeyedLocks()
 
     def construct_repository(self) -> Repository[UUID]:
         """The library's repository settings, in the thread-safe subclass."""
@@ -98,15 +76,21 @@ class LedgerCore(BackgroundSnapshots):
             ),
         )
 
-    def retrying(self, command: Callable[[], T]) -> T:
-        """Run a command, reloading and retrying when another writer won the race."""
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                return command()
-            except IntegrityError:
-                # Optimistic concurrency: someone saved a newer version first.
-                # Jittered, growing backoff spreads the losers of one race apart.
-                time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
+    def retrying(self, command: Callable[[], T], key: Hashable | None = None) -> T:
+        """Run a command, reloading and retrying when another writer won the race.
+
+        With a `key` (the card's id) commands on one card take turns within this
+        process, so only writers in other processes can win a race against it.
+        Never nest keyed commands: two threads could then take locks crosswise.
+        """
+        with self.command_locks(key):
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    return command()
+                except IntegrityError:
+                    # Optimistic concurrency: someone saved a newer version first.
+                    ceiling = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2**attempt)
+                    time.sleep(random.uniform(0, ceiling))
         raise ServiceUnavailable("the card is too busy right now; retry shortly")
 
     def get_aggregate(self, aggregate_id: UUID) -> Any:

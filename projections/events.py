@@ -50,6 +50,25 @@ class EventSource:
             if n.id > after and is_card_topic(n.topic)
         ]
 
+    def iter_events(
+        self,
+        wanted: Callable[[str], bool],
+        after: int = 0,
+        upto: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[int, str, Any]]:
+        """(position, topic, event) of the wanted topics above `after`, in order."""
+        while True:
+            chunk = self.read(after, READ_CHUNK, upto)
+            if not chunk:
+                return
+            for n in chunk:
+                if wanted(n.topic):
+                    yield n.id, n.topic, self.decode(n)
+            if progress:
+                progress(chunk[-1].id - after)
+            after = chunk[-1].id
+
     def iter_card_events(
         self,
         after: int = 0,
@@ -57,14 +76,10 @@ class EventSource:
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[tuple[int, Any]]:
         """Every GiftCard event above `after` up to `upto`, in log order."""
-        while True:
-            chunk = self.read(after, READ_CHUNK, upto)
-            if not chunk:
-                return
-            yield from self.card_events(chunk)
-            if progress:
-                progress(chunk[-1].id - after)
-            after = chunk[-1].id
+        for position, _topic, e in self.iter_events(
+            is_card_topic, after, upto, progress
+        ):
+            yield position, e
 
     def card_history(self, card_id: UUID) -> list[Any]:
         """One card's events, oldest first (by the aggregate's index, no scan)."""

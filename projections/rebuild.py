@@ -108,9 +108,7 @@ def rebuild(
     position = projector.catch_up(progress=progress)
     seconds = time.monotonic() - started
     # Verify before the swap, so a wrong build never reaches the readers.
-    report = verify(
-        engine, read_models(REBUILD), source, "cards" + REBUILD, verify_progress
-    )
+    report = verify(engine, read_models(REBUILD), source, REBUILD, verify_progress)
     if not report.ok:
         drop_fresh(engine)
         return RebuildResult(position, projector.applied, seconds, report, False)

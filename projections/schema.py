@@ -32,6 +32,7 @@ class ReadModels:
     card_activity: Table
     liability: Table
     receipt_exceptions: Table
+    receipt_exception_logs: Table
 
     @property
     def rebuilt(self) -> tuple[Table, ...]:
@@ -41,6 +42,7 @@ class ReadModels:
             self.card_activity,
             self.liability,
             self.receipt_exceptions,
+            self.receipt_exception_logs,
         )
 
 
@@ -109,25 +111,37 @@ def read_models(suffix: str = LIVE) -> ReadModels:
     )  # fmt: skip
     exceptions = Table(
         f"receipt_exceptions{suffix}", md,
-        Column("position", BigInteger, nullable=False, autoincrement=False),
         Column("exception_id", Text, nullable=False),
         Column("merchant_id", String(36), nullable=False),
+        Column("position", BigInteger, nullable=False),
         Column("receipt_id", Text),
+        Column("business_location_id", Text),
+        Column("account_id", Text),
         Column("site_id", Text),
         Column("line_id", Text),
         Column("kind", Text),
         Column("code", Text),
+        Column("detail", Text),
         Column("masked_code", Text),
         Column("amount", BigInteger),
         Column("currency", String(3)),
         Column("status", Text, nullable=False),
-        Column("detail", Text),
+        Column("created_at", Text),
+        Column("resolved_at", Text),
+        Column("resolved_by", Text),
+        Column("resolution_note", Text),
         Column("recorded_at", DateTime, nullable=False),
-        Column("resolved_at", DateTime),
         PrimaryKeyConstraint("exception_id", name=f"pk_receipt_exceptions{suffix}"),
         Index(f"ix_receipt_exceptions{suffix}_merchant", "merchant_id", "position"),
     )  # fmt: skip
-    return ReadModels(md, balances, activity, liability, exceptions)
+    # Which merchant each exception log belongs to (only its first event says).
+    logs = Table(
+        f"receipt_exception_logs{suffix}", md,
+        Column("log_id", String(36), nullable=False),
+        Column("merchant_id", String(36), nullable=False),
+        PrimaryKeyConstraint("log_id", name=f"pk_receipt_exception_logs{suffix}"),
+    )  # fmt: skip
+    return ReadModels(md, balances, activity, liability, exceptions, logs)
 
 
 def positions_table(metadata: MetaData | None = None) -> Table:

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
+from projections.cards import is_card_topic
 from projections.events import EventSource
 from projections.fold import Fold
+from projections.receipts import apply_log_event, is_log_topic
 from projections.schema import ReadModels
 from projections.tracking import Tracking
 
@@ -47,20 +49,32 @@ class Report:
         """True when the projections equal the fold."""
         return not self.differences
 
+    def compare(
+        self, table: str, key: str, got: dict[str, Any] | None, want: Any
+    ) -> None:
+        """Record each column where a stored row differs from the expected one."""
+        if got is None or want is None:
+            projected = MISSING if got is None else "present"
+            expected = MISSING if want is None else "present"
+            self.differences.append(Difference(table, key, "row", projected, expected))
+            return
+        for column, value in want.items():
+            if got.get(column) != value:
+                self.differences.append(
+                    Difference(table, key, column, got.get(column), value)
+                )
 
-def _compare(
-    report: Report, table: str, key: str, got: dict[str, Any] | None, want: Any
-) -> None:
-    if got is None or want is None:
-        projected = MISSING if got is None else "present"
-        expected = MISSING if want is None else "present"
-        report.differences.append(Difference(table, key, "row", projected, expected))
-        return
-    for column, value in want.items():
-        if got.get(column) != value:
-            report.differences.append(
-                Difference(table, key, column, got.get(column), value)
-            )
+    def compare_all(
+        self,
+        table: str,
+        got: dict[Any, dict[str, Any]],
+        want: dict[Any, dict[str, Any]],
+        label: Callable[[Any, dict[str, Any]], str],
+    ) -> None:
+        """Compare two keyed sets of rows."""
+        for key in sorted(set(got) | set(want)):
+            row = got.get(key) or want[key]
+            self.compare(table, label(key, row), got.get(key), want.get(key))
 
 
 def _rows(conn: Connection, table: Table, *order: str) -> Iterator[dict[str, Any]]:
@@ -69,68 +83,98 @@ def _rows(conn: Connection, table: Table, *order: str) -> Iterator[dict[str, Any
         yield dict(row)
 
 
-def _card_key(row: dict[str, Any]) -> str:
-    return f"card {row['masked_code']} ({row['card_id']})"
+class ActivityStream:
+    """Walks the stored card_activity rows beside the fold's, in position order."""
+
+    def __init__(self, report: Report, stored: Iterator[dict[str, Any]]) -> None:
+        self.report = report
+        self.stored = stored
+        self.row = next(stored, None)
+
+    def _extra(self) -> None:
+        assert self.row is not None
+        key = f"position {self.row['position']}"
+        self.report.compare("card_activity", key, self.row, None)
+        self.row = next(self.stored, None)
+
+    def expect(self, position: int, want: dict[str, Any]) -> None:
+        """The fold produced `want` at `position`; compare it with what is stored."""
+        while self.row is not None and self.row["position"] < position:
+            self._extra()
+        if self.row is not None and self.row["position"] == position:
+            self.report.compare("card_activity", f"position {position}", self.row, want)
+            self.row = next(self.stored, None)
+        else:
+            self.report.compare("card_activity", f"position {position}", None, want)
+
+    def finish(self) -> None:
+        """Every stored row left over has no event behind it."""
+        while self.row is not None:
+            self._extra()
 
 
 def verify(
     engine: Engine,
     models: ReadModels,
     source: EventSource,
-    view_name: str = "cards",
+    suffix: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> Report:
-    """Fold the events up to the tables' position and compare every row."""
-    conn_options = {"isolation_level": "REPEATABLE READ"}
+    """Fold the events up to the tables' positions and compare every row."""
+    options = {"isolation_level": "REPEATABLE READ"}
     if engine.dialect.name != "postgresql":
-        conn_options = {}
-    with engine.connect().execution_options(**conn_options) as conn, conn.begin():
-        # One snapshot: the position and the rows it produced belong together.
-        position = Tracking().read(conn, [view_name])[view_name]
-        report = Report(position)
-        folded = Fold()
-        stored = _rows(conn, models.card_activity, "position")
-        row = next(stored, None)
-        for pos, e in source.iter_card_events(upto=position, progress=progress):
-            want = folded.feed(pos, e)
-            report.events += 1
-            while row is not None and row["position"] < pos:
-                _compare(report, "card_activity", f"position {row['position']}",
-                         row, None)  # fmt: skip
-                row = next(stored, None)
-            if row is not None and row["position"] == pos:
-                _compare(report, "card_activity", f"position {pos}", row, want)
-                row = next(stored, None)
-            else:
-                _compare(report, "card_activity", f"position {pos}", None, want)
-        for extra in ([row] if row else []) + list(stored):
-            _compare(report, "card_activity", f"position {extra['position']}",
-                     extra, None)  # fmt: skip
-        _compare_cards(report, conn, models, folded)
-        _compare_liability(report, conn, models, folded)
+        options = {}
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        # One snapshot: the positions and the rows they produced belong together.
+        names = ["cards" + suffix, "receipts" + suffix]
+        cards_at, receipts_at = Tracking().read(conn, names).values()
+        report = Report(min(cards_at, receipts_at))
+        folded, exceptions, logs = Fold(), {}, {}  # type: ignore[var-annotated]
+        activity = ActivityStream(report, _rows(conn, models.card_activity, "position"))
+        wanted = lambda t: is_card_topic(t) or is_log_topic(t)  # noqa: E731
+        upto = max(cards_at, receipts_at)
+        for pos, topic, e in source.iter_events(wanted, upto=upto, progress=progress):
+            if is_card_topic(topic) and pos <= cards_at:
+                activity.expect(pos, folded.feed(pos, e) or {})
+                report.events += 1
+            elif is_log_topic(topic) and pos <= receipts_at:
+                apply_log_event(exceptions, logs, pos, e)
+        activity.finish()
+        _compare_tables(report, conn, models, folded, exceptions)
     return report
 
 
-def _compare_cards(
-    report: Report, conn: Connection, models: ReadModels, folded: Fold
+def _compare_tables(
+    report: Report,
+    conn: Connection,
+    models: ReadModels,
+    folded: Fold,
+    exceptions: dict[str, dict[str, Any]],
 ) -> None:
-    got = {r["card_id"]: r for r in _rows(conn, models.card_balances, "card_id")}
+    cards = {r["card_id"]: r for r in _rows(conn, models.card_balances, "card_id")}
     want = {r["card_id"]: r for r in folded.card_rows()}
     report.cards = len(want)
-    for card_id in sorted(set(got) | set(want)):
-        key = _card_key(got.get(card_id) or want[card_id])
-        _compare(report, "card_balances", key, got.get(card_id), want.get(card_id))
+    report.compare_all(
+        "card_balances", cards, want, lambda k, r: f"card {r['masked_code']} ({k})"
+    )
 
-
-def _compare_liability(
-    report: Report, conn: Connection, models: ReadModels, folded: Fold
-) -> None:
-    def key_of(r: dict[str, Any]) -> tuple[str, str, str]:
+    def liability_key(r: dict[str, Any]) -> tuple[str, str, str]:
         return r["merchant_id"], r["site_id"], r["currency"]
 
     order = ("merchant_id", "site_id", "currency")
-    got = {key_of(r): r for r in _rows(conn, models.liability, *order)}
-    want = {key_of(r): r for r in folded.liability_rows()}
-    for k in sorted(set(got) | set(want)):
-        label = f"merchant {k[0]} site {k[1] or '-'} {k[2]}"
-        _compare(report, "liability", label, got.get(k), want.get(k))
+    got = {liability_key(r): r for r in _rows(conn, models.liability, *order)}
+    owed = {liability_key(r): r for r in folded.liability_rows()}
+    report.compare_all(
+        "liability",
+        got,
+        owed,
+        lambda k, _: f"merchant {k[0]} site {k[1] or '-'} {k[2]}",
+    )
+
+    stored = {
+        r["exception_id"]: r
+        for r in _rows(conn, models.receipt_exceptions, "exception_id")
+    }
+    report.compare_all(
+        "receipt_exceptions", stored, exceptions, lambda k, _: f"exception {k}"
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 
 from projections.bulk import chunks, insert_rows, replace_rows, upsert
 from projections.cards import CardRow, apply_card_event, is_card_topic, liability_key
+from projections.receipts import ReceiptsView
 from projections.schema import ReadModels
 
 
@@ -81,4 +82,4 @@ class CardsView:
 
 def all_views(models: ReadModels) -> list[View]:
     """Every view the projector feeds, in the order they apply a batch."""
-    return [CardsView(models)]
+    return [CardsView(models), ReceiptsView(models)]

@@ -9,6 +9,7 @@ import uuid
 from flask import Flask, Response, g, request
 
 from domain.ledger import Ledger
+from service import breaker
 from service.config import Config, ledger_env
 from service.logs import configure_logging, register_access_log
 from service.problems import register_problem_handlers
@@ -26,11 +27,15 @@ def create_app(config: Config | None = None) -> Flask:
         digest = hashlib.sha256(config.admin_token.encode()).hexdigest()
         app.config["GIFTLEDGER_ADMIN_TOKEN_SHA256"] = digest
     kwargs = {"clock": config.clock} if config.clock else {}
-    app.extensions["giftledger.ledger"] = Ledger(env=ledger_env(config), **kwargs)
+    ledger = Ledger(env=ledger_env(config), **kwargs)
+    app.extensions["giftledger.ledger"] = ledger
 
     configure_logging()
     register_problem_handlers(app)
     _register_request_ids(app)
+    if config.watch_database and config.is_postgres:
+        pool = ledger.recorder.datastore.pool  # type: ignore[attr-defined]
+        breaker.install(app, config.database_url, pool)
     register_access_log(app)
     _register_blueprints(app)
     return app

@@ -26,6 +26,8 @@ class Config:
     not_found_limit: int = 30
     not_found_window_seconds: float = 60.0
     clock: Callable[[], datetime] | None = None
+    # Production (from_env) watches PostgreSQL to answer 503 at once while it is down.
+    watch_database: bool = False
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,6 +39,7 @@ class Config:
             pool_size=int(environ.get("GIFTLEDGER_POOL_SIZE", "4")),
             max_overflow=int(environ.get("GIFTLEDGER_MAX_OVERFLOW", "4")),
             create_tables=environ.get("GIFTLEDGER_CREATE_TABLES", "n") == "y",
+            watch_database=True,
         )
 
     @property
@@ -70,7 +73,8 @@ def ledger_env(config: Config) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_POOL_SIZE": str(config.pool_size),
             "POSTGRES_MAX_OVERFLOW": str(config.max_overflow),
-            "POSTGRES_CONNECT_TIMEOUT": "5",
+            # Also the wait for a pooled connection: bounded, so an outage fails fast.
+            "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_MAX_WAITING": "0",
             "POSTGRES_LOCK_TIMEOUT": "5",
             "POSTGRES_PRE_PING": "y",

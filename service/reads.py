@@ -84,13 +84,13 @@ def card_activity(merchant_id: str, code: str) -> Response:
     args = query_args(ActivityQuery(), multi=("type",))
     after = decode_cursor(args.get("cursor"))
     ledger().merchant(mid)
-    _await_position(args.get("min_position"))
     wanted = str(card_id(mid, code))
     with read_engine().connect() as conn:
-        card = queries.card_row(conn, str(mid), wanted)
-        if card is None:
+        if queries.card_row(conn, str(mid), wanted) is None:
             # Not projected (yet?): the events decide whether the card exists.
             ledger().card(mid, code)
+    _await_position(args.get("min_position"))
+    with read_engine().connect() as conn:
         limit = args["limit"]
         rows = queries.activity_page(
             conn, wanted, types=args.get("type") or (), since=args.get("since"),

@@ -50,7 +50,8 @@ def sale(line_id: int, amount: Any, sku: str = "GC-ANY", active: bool = True) ->
     """A transaction line (negative amount: a refunded sale)."""
     amount = _number(amount)
     return {
-        "id": line_id, "parentLineId": None, "amount": amount, "unitAmount": abs(amount),
+        "id": line_id, "parentLineId": None, "amount": amount,
+        "unitAmount": abs(amount),
         "quantity": 1 if amount >= 0 else -1, "itemSku": sku, "active": active,
         "itemDescription": "Gift card" if sku == "GC-ANY" else "burger",
         "subLines": [], "discounts": [], "tags": "", "phase": 0,
@@ -156,7 +157,9 @@ class Webhook:
         return self.ledger.recorder.max_notification_id() or 0
 
 
-def set_up_webhook(app: Flask, name: str = "Bistro", location: str = LOCATION) -> Webhook:
+def set_up_webhook(
+    app: Flask, name: str = "Bistro", location: str = LOCATION
+) -> Webhook:
     """A GBP merchant with a site, the samples' settings and a webhook credential,
     set up through the Ledger (the admin API has its own tests)."""
     ledger: Ledger = app.extensions["giftledger.ledger"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from domain.errors import CardNotFound
 from flask import Flask
 
+from domain.errors import CardNotFound
 from tests.lightspeed_support import (
     RTN,
     SOLD_CODE,

@@ -23,6 +23,7 @@ from tests.reliability import postgres
 from tests.reliability.checks import VERDICTS
 
 HERE = Path(__file__).resolve().parent
+PLATFORM_TOKEN = "reliability-platform-admin-token"
 
 
 def pytest_collection_modifyitems(
@@ -64,6 +65,14 @@ class Stack:
         self._next_card += count
         return dict.fromkeys(codes, amount)
 
+    def new_merchant(self, name: str) -> Merchant:
+        """Another merchant with its own credentials (throttles are per credential)."""
+        ledger = open_ledger(self.database_url)
+        try:
+            return seed_merchant(ledger, name)
+        finally:
+            ledger.close()
+
     def ledger(self) -> Any:
         """A Ledger on the store, for checks from outside the service."""
         return open_ledger(self.database_url)
@@ -90,7 +99,7 @@ def stack() -> Iterator[Stack]:
         merchant = seed_merchant(ledger, "Reliability bistro")
         ledger.close()
         port = free_port()
-        app = service(url, port, log_dir).start()
+        app = service(url, port, log_dir, GIFTLEDGER_ADMIN_TOKEN=PLATFORM_TOKEN).start()
         proj = projector(url, log_dir).start()
         base = f"http://127.0.0.1:{port}"
         running = Stack(url, base, merchant, app, proj, log_dir)
