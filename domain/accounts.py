@@ -40,13 +40,26 @@ class PosAccount(Aggregate):
         """Remember a hold placed for this account."""
         self.holds[hold_id] = {"card_id": card_id, "amount": amount}
 
+    @event("RedemptionAdded")
+    def add_redemption(self, redemption_id: str, card_id: UUID, amount: int) -> None:
+        """Remember money the POS took at once for this account (no hold)."""
+        self.holds[redemption_id] = {
+            "card_id": card_id,
+            "amount": amount,
+            "kind": "redemption",
+        }
+
     def unsettled(self) -> dict[str, UUID]:
-        """Hold id -> card id of the holds no receipt has settled yet, in order."""
+        """Hold (or redemption) id -> card id of what no receipt settled, in order."""
         return {
             hold_id: UUID(str(hold["card_id"]))
             for hold_id, hold in self.holds.items()
             if not hold.get("settled")
         }
+
+    def is_redemption(self, ref: str) -> bool:
+        """True when the entry is a direct redemption rather than a hold."""
+        return self.holds.get(ref, {}).get("kind") == "redemption"
 
     def settle(self, hold_ids: list[str]) -> None:
         """Mark holds as dealt with (captured, released or expired) by a receipt."""

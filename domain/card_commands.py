@@ -142,7 +142,14 @@ class CardCommands(HoldCommands):
             event_origin = self.event_origin(origin, now, site_id=site_id)
             card.redeem(str(redemption_id), amount, now, event_origin)
             pointer = Pointer.create(redemption_id, merchant_id, card.id, "redemption")
-            self.save(card, pointer)
+            account = None
+            if account_id:
+                # Indexed for the account's RTN CLOSE, so it never takes this twice.
+                account = self.get_aggregate(
+                    account_key(merchant_id, location_id, account_id)
+                ) or PosAccount.open(merchant_id, location_id, account_id)
+                account.add_redemption(str(redemption_id), card.id, amount)
+            self.save(card, pointer, account)
             return Outcome(card, str(redemption_id), False, now, amount)
 
         return self.retrying(command, key=card_id(merchant_id, code))

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from domain.accounts import PosAccount
 from domain.errors import CardNotFound, LedgerError
 from domain.giftcard import GiftCard
-from domain.giftcard_events import OPEN, RELEASED
+from domain.giftcard_events import CAPTURED, OPEN, RELEASED
 from domain.ledger_core import LedgerCore
 from domain.origin import Origin, system_origin
 from domain.pointers import Pointer
@@ -26,6 +26,8 @@ from domain.receipt_plan import (
     Refund,
     Release,
     Sell,
+    Taken,
+    TakenPayment,
     Unapplied,
 )
 from domain.receipts import Receipt, receipt_key
@@ -61,40 +63,56 @@ class ReceiptBatch:
         self.cards[card_uuid] = card
         return card
 
-    def open_holds(self, account: PosAccount) -> tuple[OpenHold, ...]:
-        """The account's holds still open on their cards (expired ones flagged)."""
-        holds = []
-        for hold_id, card_uuid in account.unsettled().items():
+    def account_context(
+        self, account: PosAccount
+    ) -> tuple[tuple[OpenHold, ...], tuple[TakenPayment, ...]]:
+        """The account's unsettled holds (expired ones flagged), and the money the
+        POS already took for it (holds it captured, redemptions)."""
+        holds, taken = [], []
+        for ref, card_uuid in account.unsettled().items():
             card = self.card(card_uuid)
-            if card is None or hold_id not in card.holds:
+            if card is None:
                 continue
-            hold = card.holds[hold_id]
+            if account.is_redemption(ref):
+                done = card.redemptions.get(ref, [0, 0])[0]
+                if done:
+                    taken.append(
+                        TakenPayment(ref, card.id, card.masked_code, done, False)
+                    )
+                continue
+            hold = card.holds.get(ref)
+            if hold is None:
+                continue
             # Expired: just now, or earlier by another command's lazy release.
-            expired = hold_id in self.expired or (
+            expired = ref in self.expired or (
                 hold["status"] == RELEASED and hold.get("released_reason") == "expired"
             )
             if expired or hold["status"] == OPEN:
                 holds.append(
-                    OpenHold(
-                        hold_id, card.id, card.masked_code, hold["amount"], expired
-                    )
+                    OpenHold(ref, card.id, card.masked_code, hold["amount"], expired)
                 )
-        return tuple(holds)
+            elif hold["status"] == CAPTURED:
+                taken.append(
+                    TakenPayment(ref, card.id, card.masked_code, hold["captured"], True)
+                )
+        return tuple(holds), tuple(taken)
 
     def settled_holds(self, account: PosAccount) -> list[str]:
-        """The account's holds that are no longer open once the commands ran."""
+        """The account's entries that are no longer open once the commands ran."""
         settled = []
-        for hold_id, card_uuid in account.unsettled().items():
+        for ref, card_uuid in account.unsettled().items():
             card = self.cards.get(card_uuid)
-            if card is not None and card.holds.get(hold_id, {}).get("status") != OPEN:
-                settled.append(hold_id)
+            status = None if card is None else card.holds.get(ref, {}).get("status")
+            if account.is_redemption(ref) or (card is not None and status != OPEN):
+                settled.append(ref)
         return settled
 
     def prior_lines(self, original: Receipt) -> tuple[PriorLine, ...]:
         """The original receipt's applied sales and payments, with what is left."""
         lines = []
         for out in original.outcomes:
-            if out["result"] != APPLIED or out["kind"] not in ("sale", "payment"):
+            taken = out["result"] in (APPLIED, DUPLICATE) and out["ref"]
+            if not taken or out["kind"] not in ("sale", "payment"):
                 continue
             card = self.card(UUID(out["card_id"]))
             if card is None:
@@ -129,6 +147,10 @@ class ReceiptBatch:
         }
         if isinstance(command, Unapplied):
             outcome.update(result=EXCEPTION, code=command.code, detail=command.detail)
+            return outcome
+        if isinstance(command, Taken):
+            detail = "the POS already took this payment over the API"
+            outcome.update(result=DUPLICATE, ref=command.ref, detail=detail)
             return outcome
         try:
             outcome["ref"] = self._run(command)

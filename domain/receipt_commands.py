@@ -56,7 +56,7 @@ class ReceiptCommands(LedgerCore):
             if isinstance(stored, Receipt):
                 return ReceiptResult(str(stored.id), stored.outcomes, duplicate=True)
             batch = ReceiptBatch(self, header, now)
-            holds = batch.open_holds(account) if account else ()
+            holds, taken = batch.account_context(account) if account else ((), ())
             prior: tuple[Any, ...] = ()
             if header.origin_account_id:
                 original = self.get_aggregate(
@@ -66,7 +66,7 @@ class ReceiptCommands(LedgerCore):
                 )
                 if isinstance(original, Receipt):
                     prior = batch.prior_lines(original)
-            commands = planner(ReceiptContext(merchant_id, holds, prior))
+            commands = planner(ReceiptContext(merchant_id, holds, prior, taken))
             if not commands:
                 return ReceiptResult(None)
             outcomes = [batch.apply(c) for c in commands]
@@ -83,7 +83,10 @@ class ReceiptCommands(LedgerCore):
                 self.take_snapshot(log.id)
             return ReceiptResult(str(receipt.id), outcomes)
 
-        return self.retrying(command)
+        # Deliveries of one receipt take turns in this process; other processes
+        # race through optimistic concurrency (the Receipt's version 1).
+        key = receipt_key(header.merchant_id, header.location_id, header.account_id)
+        return self.retrying(command, key=key)
 
     def _log_exceptions(self, receipt: Receipt, at: str) -> ExceptionLog | None:
         entries = [

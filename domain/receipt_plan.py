@@ -45,6 +45,20 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Taken:
+    """A gift-card payment the POS already took over the API: nothing more to do."""
+
+    line_id: str
+    ref: str
+    card_id: UUID
+    masked_code: str
+    amount: int
+    currency: str
+    hold_id: str | None
+    kind: ClassVar[str] = "payment"
+
+
+@dataclass(frozen=True)
 class Redeem:
     """A gift-card payment with no live hold: debit the card at once."""
 
@@ -109,7 +123,7 @@ class Unapplied:
 
 
 Applicable = Sell | Capture | Redeem | Refund | Reverse | Release
-Command = Applicable | Unapplied
+Command = Applicable | Taken | Unapplied
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,18 @@ class OpenHold:
     masked_code: str
     amount: int
     expired: bool
+
+
+@dataclass(frozen=True)
+class TakenPayment:
+    """Money the POS took for the account over the API (a captured hold or a
+    redemption): the receipt's payment line for it must not take it again."""
+
+    ref: str
+    card_id: UUID
+    masked_code: str
+    amount: int
+    is_hold: bool
 
 
 @dataclass(frozen=True)
@@ -142,6 +168,7 @@ class ReceiptContext:
     merchant_id: UUID
     holds: tuple[OpenHold, ...] = ()
     prior: tuple[PriorLine, ...] = ()
+    taken: tuple[TakenPayment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,15 @@ def liability(
         {"site_id": s or None, "currency": c, "outstanding": int(amount or 0)}
         for s, c, amount in sorted(rows, key=lambda r: (r[1], r[0]))
     ]
+
+
+def receipt_exceptions(
+    conn: Connection, merchant_id: str, status: str | None = None
+) -> list[dict[str, Any]]:
+    """A merchant's receipt exceptions, newest first (optionally of one status)."""
+    t = LIVE.receipt_exceptions
+    query = select(t).where(t.c.merchant_id == merchant_id)
+    if status is not None:
+        query = query.where(t.c.status == status)
+    query = query.order_by(t.c.position.desc(), t.c.exception_id)
+    return [dict(row) for row in conn.execute(query).mappings()]

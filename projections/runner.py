@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -22,7 +23,14 @@ log = logging.getLogger("giftledger.projector")
 
 BATCH_SIZE = 5000
 # Failures worth waiting out (database restarts, dropped connections).
-TRANSIENT = (OperationalError, InterfaceError, DBAPIError, ConnectionError)
+TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    DBAPIError,
+    ConnectionError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 class Projector:

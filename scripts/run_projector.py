@@ -13,10 +13,12 @@ import signal
 import sys
 import threading
 
+from sqlalchemy import Engine
+
 from domain.ledger import Ledger
 from projections.cards import UnknownCardEvent
 from projections.events import EventSource
-from projections.runner import BATCH_SIZE, Projector
+from projections.runner import BATCH_SIZE, TRANSIENT, Projector
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
 
@@ -38,6 +40,20 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def wait_for_database(engine: Engine, stop: threading.Event) -> bool:
+    """Create the read-model tables, waiting out a database that is not up yet."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            create_tables(engine)
+            return True
+        except TRANSIENT as error:
+            log.warning("projector: database unavailable (%s)", type(error).__name__)
+            stop.wait(delay)
+            delay = min(delay * 2, 10.0)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the projector; exit status 0 after a clean stop."""
     args = parse(argv)
@@ -56,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     ledger = Ledger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     try:
-        create_tables(engine)
+        if not wait_for_database(engine, stop):
+            return 0
         projector = Projector(engine, EventSource(ledger), batch_size=args.batch_size)
         if args.once:
             position = projector.catch_up()

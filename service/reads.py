@@ -56,6 +56,12 @@ def _await_position(wanted: int | None) -> None:
         wanted = int(header)
     if wanted is None:
         return
+    if wanted > (ledger().recorder.max_notification_id() or 0):
+        # A position no event has yet can never be reached: the client's mistake.
+        raise InvalidRequest(
+            "the position is beyond the end of the event log",
+            {"min_position": ["beyond the last recorded event"]},
+        )
     timeout = current_app.config.get("GIFTLEDGER_READ_WAIT_SECONDS", WAIT_SECONDS)
     reached, at = wait_for(read_engine(), wanted, timeout)
     if not reached:

@@ -2,9 +2,10 @@
 
 Pure: the receipt's lines, the merchant's currency and the ledger's context (the
 account's open holds, the original account's applied lines) in, commands out.
-Commands come in the order they are applied: sales, hold captures, releases of the
-unclaimed holds, direct redemptions, refunds, reversals. Releasing before redeeming
-means a hold the receipt did not use never blocks a payment of the same card.
+Commands come in the order they are applied: sales, hold captures (and payments
+the POS already took over the API), releases of the unclaimed holds, direct
+redemptions, refunds, reversals. Releasing before redeeming means a hold the
+receipt did not use never blocks a payment of the same card.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from domain.receipt_plan import (
     Release,
     Reverse,
     Sell,
+    Taken,
+    TakenPayment,
     Unapplied,
 )
 from service.lightspeed.lines import GiftLine, ReceiptLines
@@ -52,13 +55,19 @@ def plan(
         code = references.pop(0) if references else None
         sales.append(_sell(merchant_id, line, code, merchant_currency))
     holds = list(context.holds)
+    taken = list(context.taken)
     captures: list[Command] = []
     redeems: list[Command] = []
     for line in receipt.of_kind("payment"):
         code = line.code or (references.pop(0) if references else None)
         wanted = _card(merchant_id, code)
-        hold = _match_hold(holds, line.amount, wanted)
-        if hold is not None:
+        paid = _match_taken(taken, line.amount, wanted)
+        hold = _match_hold(holds, line.amount, wanted) if paid is None else None
+        if paid is not None:
+            # The POS took this money over the API already: never take it twice.
+            taken.remove(paid)
+            captures.append(_already(line, paid))
+        elif hold is not None:
             holds.remove(hold)
             target = redeems if hold.expired else captures
             target.append(_take(line, hold))
@@ -108,6 +117,27 @@ def _sell(
         detail = f"the merchant sells {merchant_currency} cards, not {line.currency}"
         return _unapplied(line, mask(code), CurrencyMismatch.code, detail)
     return Sell(line.line_id, wanted, mask(code), line.amount, line.currency)
+
+
+def _match_taken(
+    taken: list[TakenPayment], amount: int, wanted: UUID | None
+) -> TakenPayment | None:
+    """Money the POS already took for this account, for exactly this amount."""
+    return next(
+        (
+            t
+            for t in taken
+            if t.amount == amount and (wanted is None or t.card_id == wanted)
+        ),
+        None,
+    )
+
+
+def _already(line: GiftLine, paid: TakenPayment) -> Taken:
+    return Taken(
+        line.line_id, paid.ref, paid.card_id, paid.masked_code, line.amount,
+        line.currency, paid.ref if paid.is_hold else None,
+    )  # fmt: skip
 
 
 def _match_hold(

@@ -3,7 +3,15 @@ extension holds money and the receipt's CLOSE captures it (both backends)."""
 
 from __future__ import annotations
 
-from tests.e2e.support import PLATFORM, created, hold_body, issue_card
+import pytest
+
+from tests.e2e.support import (
+    PLATFORM,
+    created,
+    hold_body,
+    issue_card,
+    redemption_body,
+)
 from tests.lightspeed_support import RTN, SETTINGS, basic, payment, receipt
 
 
@@ -93,3 +101,59 @@ def test_a_pos_hold_is_captured_by_the_receipts_close(client, merchant):
     again = client.post(f"/v1/pos/holds/{placed['hold_id']}/capture", json={},
                         headers=merchant.pos)  # fmt: skip
     assert again.status_code == 409
+
+
+def webhook_auth(client, merchant) -> dict[str, str]:
+    put = client.put(integration(merchant), json=SETTINGS, headers=merchant.admin)
+    assert put.status_code == 200
+    hook = created(
+        client.post(f"{merchant.path}/credentials", json={"kind": "webhook"},
+                    headers=merchant.admin)
+    )  # fmt: skip
+    return basic(hook["username"], hook["secret"])
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["card-named", "no-reference"])
+def test_a_hold_the_pos_captured_itself_is_not_taken_again_at_close(
+    client, merchant, named
+):
+    auth = webhook_auth(client, merchant)
+    code = issue_card(client, merchant, 5000)
+    placed = created(
+        client.post("/v1/pos/holds", json=hold_body(merchant, code, 1200,
+                    account_id="710"), headers=merchant.pos)
+    )  # fmt: skip
+    captured = client.post(f"/v1/pos/holds/{placed['hold_id']}/capture", json={},
+                           headers=merchant.pos)  # fmt: skip
+    assert captured.status_code == 200
+    line = payment(1, "12.00", reference=code if named else None)
+    answer = client.post(RTN, json=receipt(710, payments=[line]), headers=auth)
+    [outcome] = answer.json["outcomes"]
+    assert (outcome["result"], outcome["hold_id"]) == ("duplicate", placed["hold_id"])
+    balance = client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).json["balance"]
+    assert balance == 3800
+    # Its refund receipt still finds the payment to give back.
+    back = receipt(711, origin_account_id=710, payments=[payment(1, "-12.00")])
+    refunded = client.post(RTN, json=back, headers=auth).json["outcomes"]
+    assert [(o["kind"], o["result"]) for o in refunded] == [("refund", "applied")]
+    assert (
+        client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).json["balance"]
+        == 5000
+    )
+
+
+def test_a_pos_redemption_for_the_account_is_not_taken_again_at_close(client, merchant):
+    auth = webhook_auth(client, merchant)
+    code = issue_card(client, merchant, 5000)
+    body = redemption_body(merchant, code, 700, account_id="720")
+    assert client.post("/v1/pos/redemptions", json=body,
+                       headers=merchant.pos).status_code == 201  # fmt: skip
+    paid = receipt(720, payments=[payment(1, "7.00", reference=code),
+                                  payment(2, "3.00", reference=code)])  # fmt: skip
+    outcomes = client.post(RTN, json=paid, headers=auth).json["outcomes"]
+    # The 7.00 was taken over the API; the 3.00 is taken by the receipt.
+    assert [(o["amount"], o["result"]) for o in outcomes] == [
+        (700, "duplicate"), (300, "applied"),
+    ]  # fmt: skip
+    card = client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).json
+    assert card["balance"] == 4000

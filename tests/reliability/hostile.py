@@ -61,7 +61,9 @@ def hostile_requests(merchant: Merchant) -> Iterator[tuple[str, str, str, Any]]:
         path = f"/v1/merchants/{mid}/cards/{quote(code, safe='')}/void"
         yield (f"POST {path[:70]!r}", "POST", path,
                {"auth": "admin", "body": {"reason": "x"}, "key": "k-void"})  # fmt: skip
-    for key in ("", "a b", "k" * 129, "ключ", "a\tb", "\x7f"):
+    # (A control character in a header never reaches the app: gunicorn's own parser
+    # answers 400 text/html. See notes/readme-bench.md.)
+    for key in ("", "a b", "k" * 129, "ключ", "a\tb"):
         sent = {"auth": "pos", "body": redeem,
                 "headers": {"Idempotency-Key": key.encode()}}  # fmt: skip
         yield f"Idempotency-Key {key!r:.20}", "POST", "/v1/pos/redemptions", sent

@@ -8,6 +8,7 @@ A request that is refused must leave the event log exactly as it was.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -84,10 +85,12 @@ def fuzz_operation(judge: Judge, op: Any, base: str, merchant: Any) -> None:
                 judge.problems.append(f"{op.method} {op.path}: no answer {error}")
                 return
             try:
-                body = response.json()
+                body = json.loads(response.content)
             except ValueError:
-                body = response.text
-            answer = Answer(response.status_code, body, dict(response.headers), 0)
+                body = response.content[:200]
+            # schemathesis's Response: lower-case header names, lists of values.
+            headers = {k.title(): v[-1] for k, v in response.headers.items()}
+            answer = Answer(response.status_code, body, headers, 0)
             judge.judge(f"{op.method.upper()} {case.formatted_path}", answer, before)
 
         try:

@@ -15,6 +15,8 @@ from domain.receipt_plan import (
     Release,
     Reverse,
     Sell,
+    Taken,
+    TakenPayment,
     Unapplied,
 )
 from service.lightspeed.lines import GiftLine, ReceiptLines
@@ -176,3 +178,27 @@ def test_the_order_of_commands_is_sales_captures_releases_redeems_undos():
         "GBP",
     )  # fmt: skip
     assert [type(c) for c in got] == [Sell, Capture, Release, Redeem, Refund]
+
+
+def test_money_the_pos_already_took_is_matched_before_any_hold():
+    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False)
+    captured = TakenPayment("h-9", card_id(MERCHANT, B), "****0002", 300, True)
+    live = hold(A, 500)
+    got = plan(
+        lines(pay("1", 500), pay("2", 300, B), pay("3", 500)),
+        ReceiptContext(MERCHANT, (live,), (), (paid, captured)),
+        "GBP",
+    )  # fmt: skip
+    assert [type(c) for c in got] == [Taken, Taken, Capture]
+    assert [(c.ref, c.hold_id) for c in got[:2]] == [("r-1", None), ("h-9", "h-9")]
+    assert got[2].hold_id == live.hold_id
+
+
+def test_taken_money_of_another_card_or_amount_is_not_matched():
+    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False)
+    got = plan(
+        lines(pay("1", 500, B), pay("2", 400, A)),
+        ReceiptContext(MERCHANT, (), (), (paid,)),
+        "GBP",
+    )  # fmt: skip
+    assert [type(c) for c in got] == [Redeem, Redeem]
