@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     source = EventSource(ledger)
     try:
         with tqdm(
-            total=source.head(), desc="verify", unit="ev", unit_scale=True,
+            total=source.head(), desc="verify", unit="ev",
             disable=args.no_progress, file=sys.stderr,
         ) as bar:  # fmt: skip
             report = verify(engine, read_models(), source, progress=bar.update)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from tqdm import tqdm
 
@@ -40,20 +41,31 @@ def main(argv: list[str] | None = None) -> int:
     source = EventSource(ledger)
     try:
         head = source.head()
-        bars = dict(
-            unit="ev", unit_scale=True, disable=args.no_progress, file=sys.stderr
-        )
-        with (
-            tqdm(total=head, desc="rebuild", **bars) as build,
-            tqdm(total=head, desc="verify ", **bars) as check,
-        ):
+        bars: list[tqdm[None]] = []
+
+        def stage(name: str) -> Callable[[int], None]:
+            def advance(n: int) -> None:
+                if not bars or bars[-1].desc != name:
+                    for done in bars:
+                        done.close()
+                    bar = tqdm(total=head, desc=name, unit="ev", file=sys.stderr,
+                               disable=args.no_progress)  # fmt: skip
+                    bars.append(bar)
+                bars[-1].update(n)
+
+            return advance
+
+        try:
             result = rebuild(
                 engine,
                 source,
-                progress=build.update,
-                verify_progress=check.update,
+                progress=stage("rebuild"),
+                verify_progress=stage("verify"),
                 batch_size=args.batch_size,
             )
+        finally:
+            for bar in bars:
+                bar.close()
         rate = result.events / result.seconds if result.seconds else 0.0
         print(
             f"rebuilt {result.events} events up to position {result.position} in "

@@ -10,8 +10,6 @@ receipt did not use never blocks a payment of the same card.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from uuid import UUID
 
 from domain.errors import CardNotFound, CurrencyMismatch
@@ -22,21 +20,16 @@ from domain.receipt_plan import (
     Capture,
     Command,
     OpenHold,
-    PriorLine,
     ReceiptContext,
     Redeem,
-    Refund,
     Release,
-    Reverse,
     Sell,
     Taken,
     TakenPayment,
-    Unapplied,
 )
 from service.lightspeed.lines import GiftLine, ReceiptLines
-from service.schemas import CARD_CODE_PATTERN
+from service.lightspeed.undo import CARD_CODE, Undo, unapplied
 
-CARD_CODE = re.compile(CARD_CODE_PATTERN)
 CANCELLED = "cancelled"
 
 
@@ -73,17 +66,17 @@ def plan(
             target.append(_take(line, hold))
         elif code is None:
             detail = "a gift-card payment with no card reference and no matching hold"
-            redeems.append(_unapplied(line, None, UNMATCHED_PAYMENT, detail))
+            redeems.append(unapplied(line, None, UNMATCHED_PAYMENT, detail))
         elif wanted is None:
             redeems.append(
-                _unapplied(line, None, CardNotFound.code, CardNotFound().detail)
+                unapplied(line, None, CardNotFound.code, CardNotFound().detail)
             )
         else:
             redeems.append(
                 Redeem(line.line_id, wanted, mask(code), line.amount, line.currency)
             )
     releases: list[Command] = [_release(h) for h in holds if not h.expired]
-    undo = _Undo(context.prior)
+    undo = Undo(context.prior)
     refunds: list[Command] = [
         undo.refund(line, _card(merchant_id, line.code), line.code)
         for line in receipt.of_kind("refund")
@@ -102,20 +95,16 @@ def _card(merchant_id: UUID, code: str | None) -> UUID | None:
     return card_id(merchant_id, code)
 
 
-def _masked(code: str | None) -> str | None:
-    return mask(code) if code and CARD_CODE.match(code) else None
-
-
 def _sell(
     merchant_id: UUID, line: GiftLine, code: str | None, merchant_currency: str
 ) -> Command:
     wanted = _card(merchant_id, code)
     if code is None or wanted is None:
         detail = "no valid card code in the account's external references"
-        return _unapplied(line, None, MISSING_CARD_REFERENCE, detail)
+        return unapplied(line, None, MISSING_CARD_REFERENCE, detail)
     if line.currency != merchant_currency:
         detail = f"the merchant sells {merchant_currency} cards, not {line.currency}"
-        return _unapplied(line, mask(code), CurrencyMismatch.code, detail)
+        return unapplied(line, mask(code), CurrencyMismatch.code, detail)
     return Sell(line.line_id, wanted, mask(code), line.amount, line.currency)
 
 
@@ -166,65 +155,3 @@ def _take(line: GiftLine, hold: OpenHold) -> Command:
 
 def _release(hold: OpenHold) -> Release:
     return Release(hold.hold_id, hold.card_id, hold.masked_code, hold.amount, CANCELLED)
-
-
-def _unapplied(line: GiftLine, masked: str | None, code: str, detail: str) -> Unapplied:
-    return Unapplied(
-        line.line_id, line.kind, masked, line.amount, line.currency, code, detail
-    )
-
-
-class _Undo:
-    """Matches refund and reversal lines to the original account's applied lines."""
-
-    def __init__(self, prior: tuple[PriorLine, ...]) -> None:
-        self.prior = prior
-        self.used: Counter[tuple[UUID, str]] = Counter()
-
-    def refund(self, line: GiftLine, wanted: UUID | None, code: str | None) -> Command:
-        """Refund the original payment of this card and amount."""
-        found = self._match("payment", line, wanted, code)
-        if isinstance(found, Unapplied):
-            return found
-        return Refund(
-            line.line_id, found.card_id, found.masked_code, found.ref, line.amount,
-            line.currency,
-        )  # fmt: skip
-
-    def reverse(self, line: GiftLine, wanted: UUID | None, code: str | None) -> Command:
-        """Reverse the original sale's load of this card and amount."""
-        found = self._match("sale", line, wanted, code)
-        if isinstance(found, Unapplied):
-            return found
-        return Reverse(
-            line.line_id, found.card_id, found.masked_code, found.ref, line.amount,
-            line.currency,
-        )  # fmt: skip
-
-    def _match(
-        self, kind: str, line: GiftLine, wanted: UUID | None, code: str | None
-    ) -> PriorLine | Unapplied:
-        if code is not None and wanted is None:
-            return _unapplied(line, None, "redemption_not_found", "no such card")
-        matching = [
-            p
-            for p in self.prior
-            if p.kind == kind and (wanted is None or p.card_id == wanted)
-        ]
-        found = next((p for p in matching if self._left(p) == line.amount), None)
-        found = found or next(
-            (p for p in matching if self._left(p) >= line.amount), None
-        )
-        if found is not None:
-            self.used[found.card_id, found.ref] += line.amount
-            return found
-        if matching:
-            detail = "the refund exceeds what the original line left to refund"
-            return _unapplied(
-                line, matching[0].masked_code, "refund_exceeds_redemption", detail
-            )
-        detail = "no applied gift-card line of the original account matches"
-        return _unapplied(line, _masked(code), "redemption_not_found", detail)
-
-    def _left(self, prior: PriorLine) -> int:
-        return prior.remaining - self.used[prior.card_id, prior.ref]

@@ -79,9 +79,12 @@ def script(url: str, module: str, *args: str) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    return time.perf_counter() - started, done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} exited {done.returncode}:\n{output[-3000:]}")
+    return time.perf_counter() - started, output
 
 
 def main(argv: list[str] | None = None) -> int:

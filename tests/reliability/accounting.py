@@ -43,6 +43,8 @@ def account(book: Book, req: Request, answer: Answer) -> None:
         delta = req.amount
     elif req.kind == "rtn":
         delta = -sum(o["amount"] for o in body["outcomes"] if _took(o))
+        if any(o["masked_code"] != "****" + req.card[-4:] for o in body["outcomes"]):
+            book.violate(f"rtn: outcome for another card in {body!r:.300}")
         if not any(o["kind"] == "payment" for o in body["outcomes"]):
             book.violate(f"rtn: no payment outcome in {body!r:.300}")
     book.acknowledge(req, delta)

@@ -34,6 +34,7 @@ class Book:
     initial: dict[str, int]
     lock: threading.Lock = field(default_factory=threading.Lock)
     deltas: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
     open_holds: list[tuple[str, str, int, str]] = field(default_factory=list)
     refundable: list[list[Any]] = field(default_factory=list)
     acked_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -79,6 +80,7 @@ class Book:
         """The service said yes: the card's balance owes `delta`."""
         with self.lock:
             self.deltas[req.card] += delta
+            self.by_kind[req.card, req.kind] += delta
             if req.key:
                 self.acked_keys[req.card].add(req.key)
             if req.kind == "rtn" and req.account:

@@ -25,6 +25,8 @@ def verdict(name: str, problems: list[str], figures: str) -> None:
         line += f"; {len(problems)} violation(s), first: {problems[0]}"
     VERDICTS.append(line)
     print(line, file=sys.__stderr__, flush=True)
+    for problem in problems[1:5]:
+        print(f"    also: {problem}", file=sys.__stderr__, flush=True)
 
 
 def balances(stack: Any, book: Book) -> list[str]:
@@ -42,7 +44,8 @@ def balances(stack: Any, book: Book) -> list[str]:
         balance = answer.body["balance"] if answer.ok else None
         if balance != book.expected(card):
             problems.append(
-                f"{card}: balance {balance} != {book.expected(card)} from the log"
+                f"{card}: balance {balance} != {book.expected(card)} from the log; "
+                f"log {_log_kinds(book, card)}; events {_event_kinds(stack, card)}"
             )
         if answer.ok and min(answer.body["balance"], answer.body["available"]) < 0:
             problems.append(f"{card}: negative {answer.body}")
@@ -106,3 +109,23 @@ def summary(book: Book) -> str:
         f"{s['lost answers']} lost answers ({s['lost answers settled by a retry']} "
         f"settled by a retry), {fivexx} 5xx, p50 {p50:.0f} ms, p99 {p99:.0f} ms"
     )
+
+
+def _log_kinds(book: Book, card: str) -> dict[str, int]:
+    return {kind: n for (c, kind), n in book.by_kind.items() if c == card}
+
+
+def _event_kinds(stack: Any, card: str) -> dict[str, int]:
+    """The card's money movements by event type, straight from the store."""
+    ledger, sums = stack.ledger(), {}
+    try:
+        card_uuid = ledger.card(stack.merchant.merchant_id, card).id
+        for event in ledger.events.get(card_uuid):
+            name = type(event).__name__
+            amount = getattr(event, "amount", 0) or 0
+            if getattr(event, "direction", "") == "debit":
+                amount = -amount
+            sums[name] = sums.get(name, 0) + amount
+    finally:
+        ledger.close()
+    return sums

@@ -61,7 +61,8 @@ class Workload:
     # -- one client ------------------------------------------------------------
 
     def _client(self, n: int) -> None:
-        rng, api = random.Random(n), Api(self.base, self.merchant)
+        # Seeded afresh each run: account ids must not repeat across scenarios.
+        rng, api = random.Random(uuid.uuid4().int + n), Api(self.base, self.merchant)
         while time.monotonic() < self.deadline:
             req = self._plan(rng, rng.choices(self.kinds, self.weights)[0])
             if req is None:
