@@ -7,6 +7,7 @@ import re
 import uuid
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.ledger import Ledger
 from service import breaker
@@ -46,6 +47,15 @@ def _register_request_ids(app: Flask) -> None:
     def assign_request_id() -> None:
         presented = request.headers.get("X-Request-Id", "")
         g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
+
+    @app.before_request
+    def refuse_oversized_chunked_bodies() -> None:
+        # Werkzeug cuts a chunked body at MAX_CONTENT_LENGTH without an error;
+        # a cut body must be refused whole, never parsed.
+        limit = request.max_content_length
+        chunked = request.content_length is None and request.method != "GET"
+        if chunked and limit and len(request.get_data(cache=True)) >= limit:
+            raise RequestEntityTooLarge()
 
     @app.after_request
     def echo_request_id(response: Response) -> Response:

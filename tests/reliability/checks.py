@@ -106,8 +106,9 @@ def summary(book: Book) -> str:
         f"{sent} requests, {s['acknowledged']} acknowledged, "
         f"{sum(v for k, v in s.items() if k.startswith('refused'))} refused, "
         f"{s['resent']} resent + {s['concurrent duplicates']} concurrent duplicates, "
-        f"{s['lost answers']} lost answers ({s['lost answers settled by a retry']} "
-        f"settled by a retry), {fivexx} 5xx, p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+        f"{s['lost answers']} lost answers, {s['lost answers settled by a retry']} "
+        f"requests settled by a retry with their key, {fivexx} 5xx, "
+        f"p50 {p50:.0f} ms, p99 {p99:.0f} ms"
     )
 
 
