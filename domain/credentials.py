@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import FastCopy
 from domain.errors import InvalidRequest
 
 KINDS = {"webhook": "glw", "pos": "glp", "admin": "gla"}
@@ -47,7 +48,7 @@ def split_token(token: str) -> tuple[str, str]:
     return username, secret
 
 
-class Credential(Aggregate):
+class Credential(FastCopy, Aggregate):
     """One credential of one merchant: webhook, POS or admin."""
 
     @event("Issued")

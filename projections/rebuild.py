@@ -98,7 +98,7 @@ def rebuild(
     source: EventSource,
     progress: Progress | None = None,
     verify_progress: Progress | None = None,
-    batch_size: int = 5000,
+    batch_size: int | None = None,
 ) -> RebuildResult:
     """Build fresh tables from event 1, verify them, and swap them in if they match."""
     started = time.monotonic()

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import exc as sa_exc
 
 from projections.events import EventSource
 from projections.feed import open_feed
@@ -22,14 +22,20 @@ from projections.views import View, all_views
 log = logging.getLogger("giftledger.projector")
 
 BATCH_SIZE = 5000
-# Failures worth waiting out (database restarts, dropped connections).
+# SQLite has one writer: smaller batches hold its lock for less time (as fast).
+SQLITE_BATCH_SIZE = 1000
+# Failures worth waiting out: database restarts, dropped connections, and another
+# projector committing the same batch first. Anything else is a bug: it stops.
 TRANSIENT = (
     OperationalError,
     InterfaceError,
-    DBAPIError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.IntegrityError,
     ConnectionError,
     psycopg.OperationalError,
     psycopg.InterfaceError,
+    psycopg.IntegrityError,  # raised through COPY, which bypasses SQLAlchemy
 )
 
 
@@ -42,12 +48,15 @@ class Projector:
         source: EventSource,
         models: ReadModels | None = None,
         suffix: str = LIVE,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
     ) -> None:
         self.engine = engine
         self.source = source
         self.views: list[View] = all_views(models or read_models(suffix))
         self.suffix = suffix
+        if batch_size is None:
+            sqlite = engine.dialect.name == "sqlite"
+            batch_size = SQLITE_BATCH_SIZE if sqlite else BATCH_SIZE
         self.batch_size = batch_size
         self.tracking = Tracking()
         self.positions: dict[str, int] = {}
@@ -123,8 +132,9 @@ class Projector:
                 log.warning("projector: %s; resuming from the stored position", moved)
             except TRANSIENT as error:
                 log.warning(
-                    "projector: database unavailable (%s); retrying in %.1fs",
+                    "projector: %s (%s); retrying in %.1fs",
                     type(error).__name__,
+                    str(error).splitlines()[0][:200] if str(error) else "",
                     backoff,
                 )
                 stop.wait(backoff)

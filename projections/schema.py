@@ -197,7 +197,7 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
-        connect_args={"application_name": name},
+        connect_args={"application_name": name, "connect_timeout": 5},
     )
 
 

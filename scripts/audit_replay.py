@@ -31,7 +31,7 @@ TABLE = [
 MONEY = {"amount", "delta", "balance_after", "held_after", "available_after"}
 HEADINGS = {"balance_after": "balance", "held_after": "held",
             "available_after": "available", "state_after": "state",
-            "delta": "change", "version": "ver"}  # fmt: skip
+            "delta": "change", "version": "ver", "masked_code": "card"}  # fmt: skip
 
 
 def moment(text: str) -> datetime:
@@ -83,7 +83,7 @@ def write_table(
         out.write(" ".join(cell(row, n).ljust(w) for n, w in columns).rstrip() + "\n")
     when = as_of.isoformat() if as_of else "now"
     out.write(f"\nstate as of {when}:\n")
-    for card in replay.cards():
+    for card in sorted(replay.cards(), key=lambda c: (c["masked_code"], c["card_id"])):
         money = {k: to_major(card[k], card["currency"]) for k in ("balance", "held")}
         out.write(
             f"  {card['masked_code']}  {card['currency']}  balance {money['balance']}"

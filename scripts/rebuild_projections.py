@@ -26,7 +26,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         prog="giftledger projections rebuild",
         description="Rebuild every read model from event 1, verify, swap in.",
     )
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (logs, CI)")  # fmt: skip
     return parser.parse_args(argv)
@@ -41,17 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     source = EventSource(ledger)
     try:
         head = source.head()
-        bars: list[tqdm[None]] = []
+        bars: list[tuple[str, tqdm[None]]] = []
 
         def stage(name: str) -> Callable[[int], None]:
             def advance(n: int) -> None:
-                if not bars or bars[-1].desc != name:
-                    for done in bars:
+                if not bars or bars[-1][0] != name:
+                    for _, done in bars:
                         done.close()
                     bar = tqdm(total=head, desc=name, unit="ev", file=sys.stderr,
                                disable=args.no_progress)  # fmt: skip
-                    bars.append(bar)
-                bars[-1].update(n)
+                    bars.append((name, bar))
+                bars[-1][1].update(n)
 
             return advance
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                 batch_size=args.batch_size,
             )
         finally:
-            for bar in bars:
+            for _, bar in bars:
                 bar.close()
         rate = result.events / result.seconds if result.seconds else 0.0
         print(

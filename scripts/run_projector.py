@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from domain.ledger import Ledger
 from projections.cards import UnknownCardEvent
 from projections.events import EventSource
-from projections.runner import BATCH_SIZE, TRANSIENT, Projector
+from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Projector
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
 
@@ -31,8 +31,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         prog="giftledger projections run",
         description="Apply new ledger events to the read models until stopped.",
     )
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
-                        help="most events applied in one transaction")  # fmt: skip
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="most events applied in one transaction "
+                        f"(default {BATCH_SIZE}; {SQLITE_BATCH_SIZE} on SQLite)")  # fmt: skip
     parser.add_argument("--poll-interval", type=float, default=0.2,
                         help="seconds between polls on SQLite")  # fmt: skip
     parser.add_argument("--once", action="store_true",
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
             log.info("projector: stopped at position %d", projector.position)
     except UnknownCardEvent as error:
         log.error("projector: %s; upgrade the projector before going on", error)
+        return 1
+    except Exception:
+        log.exception("projector: stopped by an unexpected error")
         return 1
     finally:
         ledger.close()

@@ -29,7 +29,7 @@ ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgresql://root@127.0.0.1:5432/postgres"
 )
 WORKERS = int(os.environ.get("WORKERS", "2"))
-THREADS = 4  # what `giftledger serve` uses by default
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # `giftledger serve` default
 
 
 def with_dbname(url: str, dbname: str) -> str:

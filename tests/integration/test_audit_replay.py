@@ -113,7 +113,7 @@ def test_a_whole_merchant_replays_in_log_order(history):
     bistro, cafe, _ = history
     status, text = run("--merchant", str(bistro))
     assert status == 0
-    assert text.splitlines()[0].split()[0] == "masked_code"
+    assert text.splitlines()[0].split()[0] == "card"
     assert "****0001" in text and "****9999" in text
     assert "outstanding GBP 55.50 over 2 card(s)" in text
     status, text = run("--merchant", str(cafe), "--format", "jsonl")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import psycopg
+import pytest
 from sqlalchemy import func, select
 
 from domain.ledger import Ledger
@@ -15,6 +17,8 @@ from projections.schema import read_models
 from projections.status import projected_position, projector_lag
 from projections.tracking import PositionMoved, Tracking
 from projections.verify import verify
+from service.config import Config, ledger_env
+from tests.conftest import reset_postgres
 from tests.integration.projection_helpers import (
     card_rows,
     catch_up,
@@ -169,3 +173,48 @@ def test_lag_counts_events_and_their_age(ledger, database_url):
     catch_up(engine, ledger)
     assert dump(engine) != before
     assert projector_lag(engine, EventSource(ledger)).events_behind == 0
+
+
+@pytest.mark.postgres
+def test_the_runner_outlives_dropped_database_connections(postgres_server_url, clock):
+    """PostgreSQL only: every session of the database is terminated under it."""
+    reset_postgres(postgres_server_url)
+    config = Config(database_url=postgres_server_url, create_tables=True)
+    ledger = Ledger(env=ledger_env(config), clock=clock)
+    merchant = ledger.register_merchant("Bistro", "GBP")
+    engine = engine_for(postgres_server_url)
+    projector = Projector(engine, EventSource(ledger), batch_size=100)
+    stop = threading.Event()
+    thread = threading.Thread(target=projector.run, args=(stop, 0.05))
+    thread.start()
+
+    def caught_up() -> bool:
+        head = ledger.recorder.max_notification_id()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if projected_position(engine) == head:
+                    return True
+            except Exception:  # noqa: S110 - the database is being cut
+                pass
+            time.sleep(0.05)
+        return False
+
+    try:
+        seed_loads(ledger, merchant.id, cards=2, loads=20)
+        assert caught_up()
+        with psycopg.connect(postgres_server_url, autocommit=True) as conn:
+            killed = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert killed and killed[0] >= 2  # the subscription's and the writer's
+        seed_loads(ledger, merchant.id, cards=2, loads=20, prefix="AFTER")
+        assert caught_up(), "the projector resumes on new connections"
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+    assert verify(engine, LIVE, EventSource(ledger)).ok
+    engine.dispose()
+    ledger.close()
