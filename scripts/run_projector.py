@@ -31,13 +31,22 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         prog="giftledger projections run",
         description="Apply new ledger events to the read models until stopped.",
     )
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="most events applied in one transaction "
-                        f"(default {BATCH_SIZE}; {SQLITE_BATCH_SIZE} on SQLite)")  # fmt: skip
-    parser.add_argument("--poll-interval", type=float, default=0.2,
-                        help="seconds between polls on SQLite")  # fmt: skip
-    parser.add_argument("--once", action="store_true",
-                        help="catch up with the log, then exit")  # fmt: skip
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="most events in one transaction "
+        f"(default {BATCH_SIZE}; {SQLITE_BATCH_SIZE} on SQLite)",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=0.2,
+        help="seconds between polls on SQLite",
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="catch up with the log, then exit"
+    )
     return parser.parse_args(argv)
 
 
