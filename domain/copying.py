@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from typing import Any
 
 
@@ -29,3 +30,32 @@ class FastCopy:
         memo[id(self)] = clone
         clone.__dict__.update(plain_copy(self.__dict__))
         return clone
+
+
+# A layer of writes is folded into a new base once it holds this many entries.
+FLATTEN_AT = 256
+
+
+def fork_layers(value: Any) -> tuple[ChainMap[Any, Any], ChainMap[Any, Any]]:
+    """Split a map into (the original's new form, a clone), sharing frozen layers.
+
+    Both come back as ChainMaps whose first layer takes the writes; every layer
+    after the first is frozen (no one writes to it again), so the two never see
+    each other's writes. The clone costs a copy of the original's write layer
+    (at most FLATTEN_AT entries), not of the whole map: the cost of copying a card
+    no longer grows with its history. Folding layers (O(size), once per
+    FLATTEN_AT writes) keeps lookups short.
+    """
+    if isinstance(value, ChainMap):
+        own, frozen = value.maps[0], list(value.maps[1:])
+    else:
+        own, frozen = {}, [value]
+    if len(own) > FLATTEN_AT or len(frozen) > 2:
+        merged: dict[Any, Any] = {}
+        for layer in reversed(frozen):
+            merged.update(layer)
+        merged.update(own)
+        own, frozen = {}, [merged]
+    original = ChainMap(own, *frozen)
+    clone = ChainMap({}, dict(own), *frozen) if own else ChainMap({}, *frozen)
+    return original, clone

@@ -18,6 +18,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import fork_layers
+
 ACTIVE, BLOCKED, VOIDED, EXPIRED = "active", "blocked", "voided", "expired"
 ISSUE_LOAD = "issue"
 # Maps whose entries are replaced, never changed in place (see __deepcopy__).
@@ -33,15 +35,18 @@ class GiftCardEvents(Aggregate):
         """A copy for one command, in time that does not grow with the history.
 
         The repository copies the cached card for every command; a generic deep
-        copy of a card with 10,000 events took 80 ms. The mutators below replace
-        the entries of COPY_ON_WRITE maps instead of changing them, so copying
-        those maps is enough; anything else mutable is deep-copied as usual.
+        copy of a card with 10,000 events took 80 ms, and even copying its maps
+        (dict(...)) 0.5 ms. The mutators below replace the entries of the
+        COPY_ON_WRITE maps instead of changing them, so the copy and the cached
+        card can share those maps' frozen layers (domain/copying.fork_layers: at
+        run time they are ChainMaps; read them as Mappings). Anything else
+        mutable is deep-copied as usual.
         """
         clone = object.__new__(type(self))
         memo[id(self)] = clone
-        for name, value in self.__dict__.items():
+        for name, value in list(self.__dict__.items()):
             if name in COPY_ON_WRITE:
-                value = dict(value)
+                self.__dict__[name], value = fork_layers(value)
             elif isinstance(value, dict | list | set):
                 value = deepcopy(value, memo)
             clone.__dict__[name] = value

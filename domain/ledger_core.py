@@ -45,9 +45,10 @@ class LedgerCore(BackgroundSnapshots):
     """Shared machinery of the ledger's command and query API."""
 
     name = "giftledger"
-    # Snapshots are written in the background (domain/snapshots.py); each costs
-    # the card's whole state, so not too often: loading replays at most 500 events.
-    snapshotting_intervals = {GiftCard: 500}
+    # Snapshots are written in the background (domain/snapshots.py), but each one
+    # still encodes the card's whole state (1.8 MB at 10,000 events): rarely, then.
+    # A worker loads a card once (then caches it): snapshot + at most 2,000 events.
+    snapshotting_intervals = {GiftCard: 2000}
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
 
     def __init__(
