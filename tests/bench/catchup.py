@@ -6,14 +6,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from domain.origin import Origin
-from domain.pointers import Pointer
 from projections.schema import make_engine
 from projections.status import projected_position
 from tests.bench.harness import Server
-from tests.bench.seed import card_code, open_ledger
+from tests.bench.seed import card_code, grow_history, open_ledger
 
 CARDS = 1000  # the seeded cards the top-up spreads over
 PER_SAVE = 100  # redemptions per card per save while topping the backlog up
@@ -26,17 +24,9 @@ def top_up(database_url: str, merchant_id: UUID, backlog: int, cards: int) -> in
         head = ledger.recorder.max_notification_id() or 0
         n = 0
         while head < backlog:
-            # Through the aggregate, as the redemption command does, in big saves.
-            card = ledger.card(merchant_id, card_code(n % cards))
-            now = card.modified_on
-            pointers = []
-            for _ in range(min(PER_SAVE, (backlog - head) // 2 + 1)):
-                rid = uuid4()
-                origin = Origin(source="pos", actor="bench", idempotency_key=rid.hex)
-                card.redeem(str(rid), 1, now, origin.as_event())
-                pointers.append(Pointer.create(rid, merchant_id, card.id, "redemption"))
-            ledger.save(card, *pointers)
-            head += 2 * len(pointers)
+            count = min(PER_SAVE, (backlog - head) // 2 + 1)
+            grow_history(ledger, merchant_id, card_code(n % cards), count, PER_SAVE)
+            head += 2 * count
             n += 1
         return ledger.recorder.max_notification_id() or 0
     finally:

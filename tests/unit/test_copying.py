@@ -1,0 +1,59 @@
+"""The fast copies the repository makes of cached aggregates stay isolated."""
+
+from __future__ import annotations
+
+import copy
+from uuid import uuid4
+
+from domain.copying import FLATTEN_AT, fork_layers, plain_copy
+from domain.giftcard import GiftCard, card_id
+
+
+def test_a_fork_and_its_original_never_see_each_others_writes():
+    original, clone = fork_layers({"a": 1})
+    original["b"] = 2
+    clone["c"] = 3
+    assert dict(original) == {"a": 1, "b": 2}
+    assert dict(clone) == {"a": 1, "c": 3}
+    again_original, again = fork_layers(original)
+    again_original["d"] = 4
+    assert dict(again) == {"a": 1, "b": 2}
+    assert dict(again_original) == {"a": 1, "b": 2, "d": 4}
+    assert dict(clone) == {"a": 1, "c": 3}
+
+
+def test_write_layers_are_folded_so_lookups_stay_short():
+    original = {"k0": 0}
+    for n in range(3 * FLATTEN_AT):
+        original, clone = fork_layers(original)
+        original[f"k{n + 1}"] = n + 1
+        assert len(clone.maps) <= 3 and len(original.maps) <= 3
+    assert dict(original) == {f"k{n}": n for n in range(3 * FLATTEN_AT + 1)}
+
+
+def test_plain_copy_shares_nothing_mutable():
+    state = {"a": [1, {"b": {2}}]}
+    copied = plain_copy(state)
+    copied["a"][1]["b"].add(3)
+    assert state == {"a": [1, {"b": {2}}]}
+
+
+def origin(key: str) -> dict:
+    return {"source": "pos", "actor": "t", "idempotency_key": key, "fingerprint": key}
+
+
+def test_a_copied_card_and_the_cached_one_change_apart():
+    merchant = uuid4()
+    cached = GiftCard.issue(
+        card_id(merchant, "C1"), merchant, "****C1", "GBP", 10_000, None, origin("i")
+    )
+    cached.collect_events()
+    for n in range(FLATTEN_AT + 10):
+        command = copy.deepcopy(cached)
+        command.redeem(f"r{n}", 1, cached.created_on, origin(f"k{n}"))
+        # The cached card moves on by its own events (as a fast-forward does).
+        cached.redeem(f"c{n}", 2, cached.created_on, origin(f"m{n}"))
+        assert f"r{n}" in command.redemptions and f"r{n}" not in cached.redemptions
+        assert f"c{n}" in cached.redemptions and f"c{n}" not in command.redemptions
+        assert command.balance == cached.balance + 1
+    assert len(cached.applied) == FLATTEN_AT + 11
