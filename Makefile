@@ -22,8 +22,11 @@ run: $(STAMP)
 	$(BIN)/giftledger init-db
 	PORT=$(PORT) WORKERS=$(WORKERS) $(BIN)/giftledger serve --with-projector
 
+# Every test: unit, property, integration and e2e, then the reliability suite
+# (real gunicorn + PostgreSQL; it stops the local PostgreSQL for 10 s and restarts it).
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest tests/reliability $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit tests/property $(PYTEST_ARGS)
