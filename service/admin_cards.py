@@ -71,7 +71,7 @@ def card_caller(merchant_id: str, code: str) -> tuple[Principal, UUID, str]:
 def issue_card(merchant_id: str) -> Response:
     """Issue a card with its first balance; a generated code is shown here once."""
     principal, mid = scoped(merchant_id)
-    body = load(CardCreate())
+    body = load(CardCreate)
     site_id = body.get("site_id")
     how = origin("admin", principal, site_id=site_id)
     if "code" not in body and how.idempotency_key is not None:
@@ -102,7 +102,7 @@ def issue_card(merchant_id: str) -> Response:
     data: dict[str, Any] = card_view(outcome.card, answer_time(outcome))
     if given is None:
         data["code"] = code
-    return mark_replay(answer(IssuedCardSchema(), data, 201), outcome)
+    return mark_replay(answer(IssuedCardSchema, data, 201), outcome)
 
 
 @bp.get("/<code>")
@@ -112,7 +112,7 @@ def get_card(merchant_id: str, code: str) -> Response:
     _, mid, code = card_caller(merchant_id, code)
     ledger().merchant(mid)
     card, now = ledger().get_card(mid, code)
-    return answer(CardSchema(), card_view(card, now))
+    return answer(CardSchema, card_view(card, now))
 
 
 @bp.post("/<code>/adjustments")
@@ -126,7 +126,7 @@ def get_card(merchant_id: str, code: str) -> Response:
 def adjust(merchant_id: str, code: str) -> Response:
     """Correct a balance by a signed amount, with a reason code."""
     principal, mid, code = card_caller(merchant_id, code)
-    body = load(AdjustmentCreate())
+    body = load(AdjustmentCreate)
     how = origin("admin", principal)
     ledger().merchant(mid)
     outcome = ledger().adjust(
@@ -135,16 +135,16 @@ def adjust(merchant_id: str, code: str) -> Response:
     card, when = outcome.card, answer_time(outcome)
     activity = adjustment_item(outcome, when)
     data = {"activity": activity, "card": card_view(card, when)}
-    return mark_replay(answer(AdjustmentAnswer(), data, 201), outcome)
+    return mark_replay(answer(AdjustmentAnswer, data, 201), outcome)
 
 
 def _change_state(action: str, merchant_id: str, code: str) -> Response:
     principal, mid, code = card_caller(merchant_id, code)
-    body = load(StateChange())
+    body = load(StateChange)
     how = origin("admin", principal)
     ledger().merchant(mid)
     outcome = ledger().change_state(mid, code, action, body["reason"], how)
-    response = answer(CardSchema(), card_view(outcome.card, answer_time(outcome)))
+    response = answer(CardSchema, card_view(outcome.card, answer_time(outcome)))
     return mark_replay(response, outcome)
 
 

@@ -74,7 +74,7 @@ def settings_view(merchant: Merchant) -> dict[str, Any]:
 def put_lightspeed(merchant_id: str) -> Response:
     """Replace the merchant's Lightspeed settings."""
     mid = require("admin").merchant(merchant_id)
-    body = load(LightspeedSettings())
+    body = load(LightspeedSettings)
     settings = {
         **body,
         # Trimmed and de-duplicated: the receipt matches them exactly.

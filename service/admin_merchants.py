@@ -58,9 +58,9 @@ def create_merchant() -> Response:
     principal = require("admin")
     if principal.merchant_id is not None:
         raise Forbidden("only the platform admin registers merchants")
-    body = load(MerchantCreate())
+    body = load(MerchantCreate)
     merchant = ledger().register_merchant(body["name"], body["currency"])
-    return answer(MerchantSchema(), merchant_view(merchant), 201)
+    return answer(MerchantSchema, merchant_view(merchant), 201)
 
 
 @bp.get("/<merchant_id>")
@@ -68,7 +68,7 @@ def create_merchant() -> Response:
 def get_merchant(merchant_id: str) -> Response:
     """A merchant and its sites."""
     _, mid = scoped(merchant_id)
-    return answer(MerchantSchema(), merchant_view(ledger().merchant(mid)))
+    return answer(MerchantSchema, merchant_view(ledger().merchant(mid)))
 
 
 @bp.post("/<merchant_id>/sites")
@@ -76,7 +76,7 @@ def get_merchant(merchant_id: str) -> Response:
 def add_site(merchant_id: str) -> Response:
     """Add a site mapped to a Lightspeed business location."""
     _, mid = scoped(merchant_id)
-    body = load(SiteCreate())
+    body = load(SiteCreate)
     location = body["lightspeed_business_location_id"]
     site_id = ledger().add_site(mid, body["name"], location)
     site = {
@@ -85,7 +85,7 @@ def add_site(merchant_id: str) -> Response:
         "name": body["name"],
         "lightspeed_business_location_id": location,
     }
-    return answer(SiteSchema(), site, 201)
+    return answer(SiteSchema, site, 201)
 
 
 @bp.post("/<merchant_id>/credentials")
@@ -98,10 +98,10 @@ def add_site(merchant_id: str) -> Response:
 def issue_credential(merchant_id: str) -> Response:
     """Issue a credential; its secret is in this answer only."""
     _, mid = scoped(merchant_id)
-    body = load(CredentialCreate())
+    body = load(CredentialCreate)
     credential, username, secret = ledger().issue_credential(mid, body["kind"])
     data = credential_answer(credential, username, secret)
-    return _no_store(answer(CredentialIssuedSchema(), data, 201))
+    return _no_store(answer(CredentialIssuedSchema, data, 201))
 
 
 @bp.get("/<merchant_id>/credentials")
@@ -112,7 +112,7 @@ def list_credentials(merchant_id: str) -> Response:
     """A merchant's credentials, revoked ones included; never a secret."""
     _, mid = scoped(merchant_id)
     merchant = ledger().merchant(mid)
-    return answer(CredentialList(), credential_items(merchant.credentials))
+    return answer(CredentialList, credential_items(merchant.credentials))
 
 
 @bp.delete("/<merchant_id>/credentials/<credential_id>")
@@ -143,7 +143,7 @@ def rotate_credential(merchant_id: str, credential_id: str) -> Response:
         raise CredentialNotFound("no live credential with that id")
     credential, username, secret = ledger().issue_credential(mid, listed["kind"])
     data = credential_answer(credential, username, secret, rotated_from=old_id)
-    return _no_store(answer(CredentialIssuedSchema(), data, 201))
+    return _no_store(answer(CredentialIssuedSchema, data, 201))
 
 
 def _credential_uuid(credential_id: str) -> UUID:

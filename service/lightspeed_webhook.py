@@ -123,7 +123,7 @@ def resolve_exception(merchant_id: str, exception_id: str) -> Response:
     """Mark a receipt exception resolved, with a note of what was done."""
     principal = require("admin")
     mid = principal.merchant(merchant_id)
-    body = load(ResolveRequest())
+    body = load(ResolveRequest)
     entry = ledger().resolve_receipt_exception(
         mid, exception_id, body["note"], principal.credential_id
     )

@@ -50,7 +50,7 @@ def get_card(code: str) -> Response:
     """A card's balance and state (always current)."""
     principal = card_caller()
     card, now = ledger().get_card(principal.own_merchant(), check_code(code))
-    return answer(CardSchema(), card_view(card, now))
+    return answer(CardSchema, card_view(card, now))
 
 
 @bp.post("/holds")
@@ -61,7 +61,7 @@ def get_card(code: str) -> Response:
 def place_hold() -> Response:
     """Reserve money for an open sale; it expires after the merchant's hold TTL."""
     principal = card_caller()
-    body = load(HoldCreate())
+    body = load(HoldCreate)
     outcome = ledger().place_hold(
         principal.own_merchant(), body["card_code"], body["amount"], body["currency"],
         body["business_location_id"], body["account_id"], origin("pos", principal),
@@ -71,7 +71,7 @@ def place_hold() -> Response:
         **hold_view(outcome.card, outcome.ref, when),
         "card": card_view(outcome.card, when),
     }
-    return mark_replay(answer(HoldPlacedSchema(), data, 201), outcome)
+    return mark_replay(answer(HoldPlacedSchema, data, 201), outcome)
 
 
 @bp.post("/holds/<hold_id>/capture")
@@ -84,7 +84,7 @@ def place_hold() -> Response:
 def capture(hold_id: str) -> Response:
     """Take the held money, or part of it (the rest is released)."""
     principal = require("pos")
-    body = load(CaptureRequest(), optional=True)
+    body = load(CaptureRequest, optional=True)
     outcome = ledger().capture_hold(
         principal.own_merchant(), hold_id, body.get("amount"), origin("pos", principal)
     )
@@ -101,7 +101,7 @@ def capture(hold_id: str) -> Response:
 def release(hold_id: str) -> Response:
     """Cancel a hold; its money is available again."""
     principal = require("pos")
-    load(ReleaseRequest(), optional=True)
+    load(ReleaseRequest, optional=True)
     outcome = ledger().release_hold(
         principal.own_merchant(), hold_id, origin("pos", principal)
     )
@@ -114,7 +114,7 @@ def _hold_answer(outcome: Outcome) -> Response:
         "hold": hold_view(outcome.card, outcome.ref, when),
         "card": card_view(outcome.card, when),
     }
-    return mark_replay(answer(HoldAnswer(), data), outcome)
+    return mark_replay(answer(HoldAnswer, data), outcome)
 
 
 @bp.post("/redemptions")
@@ -125,7 +125,7 @@ def _hold_answer(outcome: Outcome) -> Response:
 def redeem() -> Response:
     """Debit a card at once."""
     principal = card_caller()
-    body = load(RedemptionCreate())
+    body = load(RedemptionCreate)
     outcome = ledger().redeem(
         principal.own_merchant(), body["card_code"], body["amount"], body["currency"],
         body["business_location_id"], body.get("account_id"), origin("pos", principal),
@@ -137,7 +137,7 @@ def redeem() -> Response:
         "currency": card.currency,
         "card": card_view(card, when),
     }
-    return mark_replay(answer(RedemptionSchema(), data, 201), outcome)
+    return mark_replay(answer(RedemptionSchema, data, 201), outcome)
 
 
 @bp.post("/redemptions/<redemption_id>/refunds")
@@ -150,7 +150,7 @@ def redeem() -> Response:
 def refund(redemption_id: str) -> Response:
     """Give back (part of) what a redemption or a captured hold took."""
     principal = require("pos")
-    body = load(RefundCreate())
+    body = load(RefundCreate)
     outcome = ledger().refund(
         principal.own_merchant(), redemption_id, body["amount"],
         origin("pos", principal),
@@ -167,4 +167,4 @@ def refund(redemption_id: str) -> Response:
         },
         "card": card_view(card, when),
     }
-    return mark_replay(answer(RefundAnswer(), data, 201), outcome)
+    return mark_replay(answer(RefundAnswer, data, 201), outcome)

@@ -108,7 +108,7 @@ def card_activity(merchant_id: str, code: str) -> Response:
         if len(rows) > limit
         else None,
     }
-    return _with_position(answer(ActivityPage(), page))
+    return _with_position(answer(ActivityPage, page))
 
 
 @bp.get("/liability")
@@ -144,4 +144,4 @@ def liability(merchant_id: str) -> Response:
         ],
         "sites": sites,
     }
-    return _with_position(answer(LiabilityAnswer(), body))
+    return _with_position(answer(LiabilityAnswer, body))

@@ -11,6 +11,7 @@ Validation decisions (the API's contract, see notes/readme-http.md):
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import Response, jsonify
@@ -101,8 +102,19 @@ def refuse(errors: dict[str, Any]) -> InvalidRequest:
     return InvalidRequest("the request has invalid fields", listed)
 
 
-def load(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
+@functools.cache
+def _instance(schema_class: type[Schema]) -> Schema:
+    # A Schema() deep-copies its declared fields: build each one once per process.
+    return schema_class()
+
+
+def _schema(schema: Schema | type[Schema]) -> Schema:
+    return _instance(schema) if isinstance(schema, type) else schema
+
+
+def load(schema: Schema | type[Schema], *, optional: bool = False) -> dict[str, Any]:
     """The request's JSON body, validated; every bad field is reported at once."""
+    schema = _schema(schema)
     try:
         return optional_json_body(schema) if optional else json_body(schema)
     except ValidationError as error:
@@ -113,14 +125,14 @@ def load(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
 def check_code(code: str) -> str:
     """A card code from a path; outside the pattern it is a malformed request."""
     try:
-        return CodePath().load({"code": code})["code"]  # type: ignore[no-any-return]
+        return _instance(CodePath).load({"code": code})["code"]  # type: ignore[no-any-return]
     except ValidationError as error:
         raise refuse(error.messages_dict) from None
 
 
-def answer(schema: Schema, data: Any, status: int = 200) -> Response:
+def answer(schema: Schema | type[Schema], data: Any, status: int = 200) -> Response:
     """A JSON answer, dumped through its schema (ISO 8601 times, str ids)."""
-    response = jsonify(schema.dump(data))
+    response = jsonify(_schema(schema).dump(data))
     response.status_code = status
     return response
 
