@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from threading import Lock
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application, project_aggregate
+from eventsourcing.persistence import Recording
 
 log = logging.getLogger("giftledger.snapshots")
+
+# The log position of the last save in this thread or task, for read-your-writes.
+LAST_POSITION: ContextVar[int | None] = ContextVar("last_position", default=None)
 
 
 class BackgroundSnapshots(Application[UUID]):
@@ -24,6 +29,13 @@ class BackgroundSnapshots(Application[UUID]):
 
     _snapshotter: ThreadPoolExecutor | None = None
     _snapshotter_lock = Lock()
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save, and remember the log position the save reached."""
+        recordings = super().save(*objs, **kwargs)
+        if recordings:
+            LAST_POSITION.set(max(r.notification.id for r in recordings))
+        return recordings
 
     def take_snapshot(
         self,

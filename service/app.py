@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.ledger import Ledger
+from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
 from service.logs import configure_logging, register_access_log
@@ -47,6 +48,7 @@ def _register_request_ids(app: Flask) -> None:
     def assign_request_id() -> None:
         presented = request.headers.get("X-Request-Id", "")
         g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
+        LAST_POSITION.set(None)
 
     @app.before_request
     def refuse_oversized_chunked_bodies() -> None:
@@ -60,6 +62,10 @@ def _register_request_ids(app: Flask) -> None:
     @app.after_request
     def echo_request_id(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        position = LAST_POSITION.get()
+        if position is not None:
+            # Read-your-writes: pass it as min_position (or X-Min-Position) to reads.
+            response.headers["X-Ledger-Position"] = str(position)
         return response
 
 

@@ -17,7 +17,12 @@ from flask.testing import FlaskClient
 from domain.ledger import Ledger
 from domain.origin import Origin
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "lightspeed"
+# The Lightspeed samples as shared beside the repository (../shared/lightspeed);
+# tests/fixtures/lightspeed holds byte-identical copies (checked by
+# tests/unit/test_lightspeed_fixtures.py) so a clone without shared/ still runs.
+SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "lightspeed"
+FIXTURE_SAMPLES = Path(__file__).resolve().parent / "fixtures" / "lightspeed"
+SAMPLES = SHARED_SAMPLES if SHARED_SAMPLES.is_dir() else FIXTURE_SAMPLES
 LOCATION = "40570261078018"
 SOLD_CODE = "7741229000510001"  # the card of the shared sale and payment samples
 SETTINGS = {

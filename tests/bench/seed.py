@@ -13,10 +13,10 @@ from domain.ledger import Ledger
 from domain.origin import Origin
 from domain.pointers import Pointer
 from service.config import Config, ledger_env
+from tests.lightspeed_support import SAMPLES
 
 LOCATION = "40570261078018"  # the business location of the shared RTN samples
 CARD_FORMAT = "BENCH%012d"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "lightspeed"
 LIGHTSPEED = {
     "gift_card_skus": ["GC-ANY"],
     "payment_method_codes": ["GIFTCARD"],

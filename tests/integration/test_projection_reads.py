@@ -153,8 +153,13 @@ def test_a_read_waits_for_its_own_write(client, app, config, merchant):
     project(app, config)
     body = redemption_body(merchant, CODE, 400)
     headers = {**merchant.pos, "Idempotency-Key": "late"}
-    created(client.post("/v1/pos/redemptions", json=body, headers=headers))
-    written = client.get("/readyz").json["position"]
+    response = client.post("/v1/pos/redemptions", json=body, headers=headers)
+    created(response)
+    # The write answers with the log position it reached: the read waits for it.
+    written = int(response.headers["X-Ledger-Position"])
+    assert written == client.get("/readyz").json["position"]
+    replay = client.post("/v1/pos/redemptions", json=body, headers=headers)
+    assert "X-Ledger-Position" not in replay.headers  # a replay writes nothing
     path = f"{merchant.path}/cards/{CODE}/activity"
     stale = client.get(
         path, query_string={"min_position": written}, headers=merchant.admin
