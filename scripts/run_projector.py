@@ -21,6 +21,7 @@ from projections.events import EventSource
 from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Projector
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
+from service.logs import configure_logging
 
 log = logging.getLogger("giftledger.projector")
 
@@ -67,9 +68,7 @@ def wait_for_database(engine: Engine, stop: threading.Event) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the projector; exit status 0 after a clean stop."""
     args = parse(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
+    configure_logging()  # JSON lines on stderr, like the web workers
     config = Config.from_env()
     stop = threading.Event()
 
