@@ -7,13 +7,18 @@ from marshmallow import Schema, fields
 from service.schemas import Amount, CardCode, CardSchema, Currency, Text
 
 
-class HoldCreate(Schema):
-    """Reserve money on a card for a sale that is still open."""
+class CardDebit(Schema):
+    """The fields of every POS request that takes money from a card by code."""
 
     card_code = CardCode(required=True)
     amount = Amount(required=True)
     currency = Currency(required=True)
     business_location_id = Text(64, required=True)
+
+
+class HoldCreate(CardDebit):
+    """Reserve money on a card for a sale that is still open."""
+
     account_id = Text(128, required=True)
 
 
@@ -55,13 +60,9 @@ class HoldAnswer(Schema):
     card = fields.Nested(CardSchema)
 
 
-class RedemptionCreate(Schema):
+class RedemptionCreate(CardDebit):
     """Debit a card at once."""
 
-    card_code = CardCode(required=True)
-    amount = Amount(required=True)
-    currency = Currency(required=True)
-    business_location_id = Text(64, required=True)
     account_id = Text(128, allow_none=True)
 
 
