@@ -37,7 +37,9 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, adjustment_id, False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id,)
+        )
 
     def reverse_load(
         self, merchant_id: UUID, code: str, load_id: str, amount: int, origin: Origin
@@ -56,7 +58,9 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, load_id, False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id,)
+        )
 
     def change_state(
         self, merchant_id: UUID, code: str, action: str, reason: str, origin: Origin
@@ -84,4 +88,6 @@ class CardAdminCommands(LedgerCore):
             self.save(card)
             return Outcome(card, action, False, now)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id,)
+        )

@@ -41,7 +41,7 @@ class CardCommands(HoldCommands):
 
         def command() -> Outcome:
             now = self.clock()
-            self.merchant(merchant_id)
+            self.merchant(merchant_id, copy=False)
             existing = self.get_aggregate(card_id(merchant_id, code))
             if isinstance(existing, GiftCard):
                 replayed = self.replay(existing, origin, now, amount)
@@ -55,7 +55,9 @@ class CardCommands(HoldCommands):
             self.save(card)
             return Outcome(card, "issue", False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id,)
+        )
 
     def load_card(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -78,7 +80,9 @@ class CardCommands(HoldCommands):
             self.save(card)
             return Outcome(card, ref, False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id,)
+        )
 
     def place_hold(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -98,7 +102,7 @@ class CardCommands(HoldCommands):
             if replayed:
                 return replayed
             card.check_currency(currency)
-            merchant = self.merchant(merchant_id)
+            merchant = self.merchant(merchant_id, copy=False)
             card.check_usable(now)
             site_id = merchant.site_for_location(location_id)
             ttl = timedelta(seconds=merchant.lightspeed["hold_ttl_seconds"])
@@ -116,7 +120,10 @@ class CardCommands(HoldCommands):
             self.save(card, pointer, account)
             return Outcome(card, str(hold_id), False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        account_uuid = account_key(merchant_id, location_id, account_id)
+        return self.retrying(
+            command, key=card_id(merchant_id, code), touches=(merchant_id, account_uuid)
+        )
 
     def redeem(
         self, merchant_id: UUID, code: str, amount: int, currency: str,
@@ -137,7 +144,9 @@ class CardCommands(HoldCommands):
                 return replayed
             card.check_currency(currency)
             card.check_usable(now)
-            site_id = self.merchant(merchant_id).site_for_location(location_id)
+            site_id = self.merchant(merchant_id, copy=False).site_for_location(
+                location_id
+            )
             redemption_id = uuid4()
             event_origin = self.event_origin(origin, now, site_id=site_id)
             card.redeem(str(redemption_id), amount, now, event_origin)
@@ -152,4 +161,7 @@ class CardCommands(HoldCommands):
             self.save(card, pointer, account)
             return Outcome(card, str(redemption_id), False, now, amount)
 
-        return self.retrying(command, key=card_id(merchant_id, code))
+        touches = [merchant_id]
+        if account_id:
+            touches.append(account_key(merchant_id, location_id, account_id))
+        return self.retrying(command, key=card_id(merchant_id, code), touches=touches)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Repository
@@ -23,11 +23,15 @@ from domain.errors import (
 from domain.giftcard import GiftCard, card_id
 from domain.merchant import Merchant
 from domain.origin import Origin, system_origin
-from domain.repository import KeyedLocks, LockedRepository
+from domain.accounts import PosAccount
+from domain.credentials import Credential, parse_username
+from domain.repository import FRESH, KeyedLocks, LockedRepository
 from domain.snapshots import BackgroundSnapshots
 from domain.views import Outcome
 
 T = TypeVar("T")
+# Aggregates used again and again; pointers and receipts are written once, read rarely.
+CACHED_ON_SAVE = (GiftCard, Merchant, Credential, PosAccount)
 # Optimistic-concurrency retries between processes (threads of one process queue
 # on a per-card lock instead): bounded, so a pathological hot spot answers 503
 # instead of hanging. The backoff doubles from 2 ms up to 50 ms, jittered.
@@ -60,6 +64,11 @@ class LedgerCore(BackgroundSnapshots):
         self.clock = clock
         self.command_locks = KeyedLocks()
 
+    @property
+    def cached(self) -> LockedRepository:
+        """The repository, with its multi-aggregate fast-forward."""
+        return cast("LockedRepository", self.repository)
+
     def construct_repository(self) -> Repository[UUID]:
         """The library's repository settings, in the thread-safe subclass."""
         maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
@@ -77,33 +86,79 @@ class LedgerCore(BackgroundSnapshots):
             ),
         )
 
-    def retrying(self, command: Callable[[], T], key: Hashable | None = None) -> T:
+    def retrying(
+        self,
+        command: Callable[[], T],
+        key: Hashable | None = None,
+        touches: Iterable[UUID] = (),
+    ) -> T:
         """Run a command, reloading and retrying when another writer won the race.
 
         With a `key` (the card's id) commands on one card take turns within this
         process, so only writers in other processes can win a race against it.
         Never nest keyed commands: two threads could then take locks crosswise.
+        The aggregates it `touches` (and a UUID key) are fast-forwarded together,
+        in one query, before each attempt.
         """
+        wanted = {*touches, *([key] if isinstance(key, UUID) else [])}
         with self.command_locks(key):
             for attempt in range(MAX_ATTEMPTS):
+                # A retry lost a race: what was fresh before is stale now.
+                known = (FRESH.get() or frozenset()) if attempt == 0 else frozenset()
+                fresh = self.cached.refresh(wanted - known) if wanted else known
+                token = FRESH.set(known | fresh)
                 try:
                     return command()
                 except IntegrityError:
                     # Optimistic concurrency: someone saved a newer version first.
                     ceiling = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2**attempt)
                     time.sleep(random.uniform(0, ceiling))
+                finally:
+                    FRESH.reset(token)
         raise ServiceUnavailable("the card is too busy right now; retry shortly")
 
-    def get_aggregate(self, aggregate_id: UUID) -> Any:
-        """An aggregate by id, or None when there is none."""
+    def prefetch(self, username: str, card_code: str | None = None) -> None:
+        """Fast-forward a caller's credential, merchant and card in one query.
+
+        Inside a request scope (the service opens one per request, FRESH), later
+        reads of them in the same request need no query of their own.
+        """
+        parsed = parse_username(username)
+        if parsed is None or self.repository.cache is None:
+            return
+        wanted = [parsed[1]]
         try:
-            return self.repository.get(aggregate_id)
+            credential = self.repository.cache.get(parsed[1])
+        except KeyError:
+            credential = None
+        if isinstance(credential, Credential):
+            wanted.append(credential.merchant_id)
+            if card_code:
+                wanted.append(card_id(credential.merchant_id, card_code))
+        fresh = self.cached.refresh(wanted)
+        scope = FRESH.get()
+        if scope is not None:  # only a request scope may remember it
+            FRESH.set(scope | fresh)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save, then cache what was saved: its next command needs no query."""
+        recordings = super().save(*objs, **kwargs)
+        if self.repository.cache is not None:
+            for obj in objs:
+                if isinstance(obj, CACHED_ON_SAVE):
+                    self.cached.remember(obj)
+        return recordings
+
+    def get_aggregate(self, aggregate_id: UUID, copy: bool = True) -> Any:
+        """An aggregate by id, or None; `copy=False` to read it, never to change it."""
+        try:
+            return self.cached.get(aggregate_id, copy=copy)
         except AggregateNotFoundError:
             return None
 
-    def merchant(self, merchant_id: UUID) -> Merchant:
-        """A merchant by id."""
-        merchant = self.get_aggregate(merchant_id)
+    def merchant(self, merchant_id: UUID, copy: bool = True) -> Merchant:
+        """A merchant by id (`copy=False` to read it only)."""
+        merchant = self.get_aggregate(merchant_id, copy)
         if not isinstance(merchant, Merchant):
             raise MerchantNotFound("no merchant with that id")
         return merchant

@@ -77,10 +77,17 @@ class MerchantCommands(LedgerCore):
 
         self.retrying(command)
 
-    def authenticate(self, username: str, secret: str) -> Credential:
-        """The live credential behind a username and secret, else Unauthorized."""
+    def authenticate(
+        self, username: str, secret: str, card_code: str | None = None
+    ) -> Credential:
+        """The live credential behind a username and secret, else Unauthorized.
+
+        The credential, its merchant and the card the request names (if any)
+        are read from the store in one query, for the rest of the request.
+        """
+        self.prefetch(username, card_code)
         parsed = parse_username(username)
-        credential = self.get_aggregate(parsed[1]) if parsed else None
+        credential = self.get_aggregate(parsed[1], copy=False) if parsed else None
         if not isinstance(credential, Credential) or not credential.verify(secret):
             raise Unauthorized("invalid or revoked credentials")
         if parsed is None or parsed[0] != credential.kind:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,8 @@ class Origin:
 
     def as_event(self) -> dict[str, Any]:
         """The dict stored in events (plain JSON values only)."""
-        return asdict(self)
+        # Every field is a str or None: no need for asdict's recursive copy.
+        return {name: getattr(self, name) for name in FIELD_NAMES}
 
     def with_fingerprint(self, *parts: object) -> Origin:
         """A copy carrying the fingerprint of the command's arguments."""
@@ -39,6 +40,9 @@ class Origin:
         if self.idempotency_key is None:
             return self
         return replace(self, idempotency_key=f"{self.idempotency_key}#{suffix}")
+
+
+FIELD_NAMES = tuple(f.name for f in fields(Origin))
 
 
 def system_origin(now: datetime) -> Origin:

@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.ledger import Ledger
+from domain.repository import FRESH
 from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
@@ -49,6 +50,12 @@ def _register_request_ids(app: Flask) -> None:
         presented = request.headers.get("X-Request-Id", "")
         g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
         LAST_POSITION.set(None)
+        FRESH.set(frozenset())
+
+    @app.teardown_request
+    def forget_fresh_aggregates(_: BaseException | None) -> None:
+        # Fresh means "read from the store during this request": never longer.
+        FRESH.set(None)
 
     @app.before_request
     def refuse_oversized_chunked_bodies() -> None:

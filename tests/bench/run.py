@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario")
     parser.add_argument("--seconds", type=int, default=5, help="length of a run")
     parser.add_argument("--backlog", type=int, default=100_000)
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="throughput only (no history latency, no catch-up): for profiling work",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     ensure_wrk()
     started = time.monotonic()
@@ -50,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="giftledger-bench-") as tmp,
         fresh_database("giftledger_bench") as url,
     ):
-        results = bench(url, Path(tmp), args.runs, args.seconds, args.backlog)
+        results = bench(
+            url, Path(tmp), args.runs, args.seconds, args.backlog, args.quick
+        )
     results["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
@@ -59,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def bench(url: str, tmp: Path, runs: int, seconds: float, backlog: int) -> dict:
+def bench(
+    url: str, tmp: Path, runs: int, seconds: float, backlog: int, quick: bool = False
+) -> dict:
     """Seed, serve, load; returns every figure."""
     step = report.Steps()
     init_db(url)
@@ -113,6 +121,11 @@ def bench(url: str, tmp: Path, runs: int, seconds: float, backlog: int) -> dict:
                 run_env = {**env, "BENCH_ACCOUNT_BASE": account_base}
                 measured[name].append(run_wrk(name, base, seconds, run_env))
         step(f"throughput: {runs} x {seconds:g} s per scenario")
+        if quick:
+            return {
+                "throughput": {k: Summary.of(v).__dict__ for k, v in measured.items()},
+                "steps": step.done,
+            }
         # Both workers load the long card once (snapshot + events) before timing;
         # a fresh card costs nothing to load. Steady state is what is compared.
         warm = {**env, "BENCH_CARD": long_card}

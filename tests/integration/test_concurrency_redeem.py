@@ -30,7 +30,9 @@ class CountingLedger(Ledger):
         self.attempts: list[int] = []
         self._lock = threading.Lock()
 
-    def retrying(self, command: Callable[[], Any], key: Any = None) -> Any:
+    def retrying(
+        self, command: Callable[[], Any], key: Any = None, touches: Any = ()
+    ) -> Any:
         tries = 0
 
         def counted() -> Any:
@@ -39,7 +41,7 @@ class CountingLedger(Ledger):
             return command()
 
         try:
-            return super().retrying(counted, key)
+            return super().retrying(counted, key, touches)
         finally:
             with self._lock:
                 self.attempts.append(tries)
