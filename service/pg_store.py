@@ -32,6 +32,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 FUNCTION = "giftledger_insert_events"
 log = logging.getLogger("giftledger.store")
+FEW = 8
 
 
 class LedgerRecorder(PostgresApplicationRecorder):
@@ -65,6 +66,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         )
         self.has_function = True
         self._rendered: dict[int, bytes] = {}
+        self._few: dict[int, Composed] = {}
         self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s)").format(**names)
         self.select_after = SQL(
             "SELECT e.originator_id, e.originator_version, e.topic, e.state "
@@ -116,12 +118,19 @@ class LedgerRecorder(PostgresApplicationRecorder):
         """Events newer than each (originator id, version) pair, in one query."""
         if not versions:
             return []
-        ids = [originator_id for originator_id, _ in versions]
-        after = [version for _, version in versions]
+        params: tuple[Any, ...]
+        if len(versions) <= FEW:
+            # A few (id, version) pairs: an OR of index lookups plans and binds
+            # in half the time of the unnest join.
+            statement = self._select_few(len(versions))
+            params = tuple(value for pair in versions for value in pair)
+        else:
+            statement = self.select_after
+            params = ([i for i, _ in versions], [v for _, v in versions])
         with self.datastore.get_connection() as conn:
-            query = self._bytes(self.select_after, conn)
+            query = self._bytes(statement, conn)
             with conn.cursor(row_factory=tuple_row) as curs:
-                curs.execute(query, (ids, after), prepare=True)
+                curs.execute(query, params, prepare=True)
                 return [
                     StoredEvent(
                         originator_id=row[0],
@@ -131,6 +140,23 @@ class LedgerRecorder(PostgresApplicationRecorder):
                     )
                     for row in curs.fetchall()
                 ]
+
+    def _select_few(self, count: int) -> Composed:
+        try:
+            return self._few[count]
+        except KeyError:
+            match = SQL("(originator_id = %s AND originator_version > %s)")
+            statement = SQL(
+                "SELECT originator_id, originator_version, topic, state "
+                "FROM {schema}.{table} WHERE {matches} "
+                "ORDER BY originator_id, originator_version"
+            ).format(
+                schema=Identifier(self.datastore.schema),
+                table=Identifier(self.events_table_name),
+                matches=SQL(" OR ").join([match] * count),
+            )
+            self._few[count] = statement
+            return statement
 
     def _bytes(self, statement: Composed, conn: Any) -> bytes:
         # Rendering a composed statement costs more than the query on a warm

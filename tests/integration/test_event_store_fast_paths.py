@@ -1,0 +1,118 @@
+"""The event store's fast paths: one-call saves, batched fast-forwards, the cache.
+
+Two Ledgers on one store stand for two gunicorn workers: each has its own cache,
+so what one writes the other must see on its next command or read, never later.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from domain.ledger import Ledger
+from domain.origin import Origin
+from domain.repository import FRESH
+from service.config import Config, ledger_env
+from service.pg_store import FEW, FUNCTION, LedgerRecorder
+
+LOCATION = "4057"
+postgres_only = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+
+
+@pytest.fixture
+def other(config: Config, clock) -> Iterator[Ledger]:
+    """A second Ledger on the same store: another worker, another cache."""
+    app = Ledger(env=ledger_env(config), clock=clock)
+    yield app
+    app.close()
+
+
+def _merchant_with_cards(ledger: Ledger, count: int) -> tuple[object, list[str]]:
+    merchant = ledger.register_merchant("Bistro", "GBP")
+    ledger.add_site(merchant.id, "Main", LOCATION)
+    codes = [f"77412290{n:08d}" for n in range(count)]
+    for code in codes:
+        ledger.issue_card(merchant.id, code, 10_000, "GBP", None, Origin(source="pos"))
+    return merchant, codes
+
+
+def _redeem(ledger: Ledger, merchant_id, code: str, amount: int = 100) -> None:
+    ledger.redeem(merchant_id, code, amount, "GBP", LOCATION, None, Origin(source="pos"))
+
+
+@postgres_only
+def test_concurrent_saves_through_the_function_keep_the_log_gap_free(ledger: Ledger):
+    assert isinstance(ledger.recorder, LedgerRecorder)
+    merchant, codes = _merchant_with_cards(ledger, 8)
+    start = ledger.recorder.max_notification_id() or 0
+
+    def spend(code: str) -> None:
+        for _ in range(20):
+            _redeem(ledger, merchant.id, code, 1)
+
+    threads = [threading.Thread(target=spend, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    ids = [n.id for n in ledger.recorder.select_notifications(start + 1, 10_000)]
+    # 160 redemptions, each a card event and a pointer event, ids in commit order.
+    assert ids == list(range(start + 1, start + 1 + 320))
+    assert ledger.recorder.has_function
+
+
+@postgres_only
+def test_a_store_set_up_before_the_function_still_saves(ledger: Ledger, config):
+    with psycopg.connect(config.database_url, autocommit=True) as conn:
+        conn.execute(f"DROP FUNCTION {FUNCTION}")
+    merchant, codes = _merchant_with_cards(ledger, 1)
+    _redeem(ledger, merchant.id, codes[0])
+    assert ledger.recorder.has_function is False
+    assert ledger.get_card(merchant.id, codes[0])[0].balance == 9_900
+
+
+@pytest.mark.parametrize("count", [1, FEW, FEW + 5])
+def test_one_refresh_brings_every_cached_aggregate_up_to_date(
+    ledger: Ledger, other: Ledger, count: int
+):
+    merchant, codes = _merchant_with_cards(ledger, count)
+    cards = [ledger.card(merchant.id, code) for code in codes]  # now cached here
+    for code in codes[::2]:
+        _redeem(other, merchant.id, code)  # written by the other worker
+    fresh = ledger.cached.refresh([card.id for card in cards])
+    assert fresh == {card.id for card in cards}
+    for n, card in enumerate(cards):
+        cached = ledger.repository.cache.get(card.id)
+        assert cached.balance == (9_900 if n % 2 == 0 else 10_000)
+        assert cached is not card  # a refreshed card is a new object: copy on write
+
+
+def test_a_command_sees_what_another_worker_wrote_just_before(
+    ledger: Ledger, other: Ledger
+):
+    merchant, codes = _merchant_with_cards(ledger, 1)
+    _redeem(ledger, merchant.id, codes[0], 9_000)  # cached here at 1,000
+    other.load_card(merchant.id, codes[0], 5_000, "GBP", Origin(source="admin"))
+    _redeem(ledger, merchant.id, codes[0], 6_000)  # needs the other worker's load
+    assert other.get_card(merchant.id, codes[0])[0].balance == 0
+
+
+def test_reads_outside_a_request_scope_always_ask_the_store(
+    ledger: Ledger, other: Ledger
+):
+    merchant, codes = _merchant_with_cards(ledger, 1)
+    assert FRESH.get() is None
+    before = ledger.get_card(merchant.id, codes[0])[0].balance
+    _redeem(other, merchant.id, codes[0])
+    assert ledger.get_card(merchant.id, codes[0])[0].balance == before - 100
+
+
+def test_a_reader_keeps_its_copy_while_the_cache_moves_on(ledger: Ledger):
+    merchant, codes = _merchant_with_cards(ledger, 1)
+    shared = ledger.merchant(merchant.id, copy=False)
+    ledger.add_site(merchant.id, "Annex", "4058")
+    assert shared.site_for_location("4058", default=None) is None  # never changed
+    assert ledger.merchant(merchant.id, copy=False).site_for_location("4058")
