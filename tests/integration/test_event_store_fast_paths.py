@@ -40,7 +40,8 @@ def _merchant_with_cards(ledger: Ledger, count: int) -> tuple[object, list[str]]
 
 
 def _redeem(ledger: Ledger, merchant_id, code: str, amount: int = 100) -> None:
-    ledger.redeem(merchant_id, code, amount, "GBP", LOCATION, None, Origin(source="pos"))
+    origin = Origin(source="pos")
+    ledger.redeem(merchant_id, code, amount, "GBP", LOCATION, None, origin)
 
 
 @postgres_only
@@ -111,7 +112,7 @@ def test_reads_outside_a_request_scope_always_ask_the_store(
 
 
 def test_a_reader_keeps_its_copy_while_the_cache_moves_on(ledger: Ledger):
-    merchant, codes = _merchant_with_cards(ledger, 1)
+    merchant, _ = _merchant_with_cards(ledger, 1)
     shared = ledger.merchant(merchant.id, copy=False)
     ledger.add_site(merchant.id, "Annex", "4058")
     assert shared.site_for_location("4058", default=None) is None  # never changed
