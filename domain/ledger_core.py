@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Hashable, Iterable
+from copy import deepcopy
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -14,6 +15,8 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import strtobool
 
+from domain.accounts import PosAccount
+from domain.credentials import Credential, parse_username
 from domain.errors import (
     CardNotFound,
     IdempotencyKeyReused,
@@ -23,9 +26,7 @@ from domain.errors import (
 from domain.giftcard import GiftCard, card_id
 from domain.merchant import Merchant
 from domain.origin import Origin, system_origin
-from domain.accounts import PosAccount
-from domain.credentials import Credential, parse_username
-from domain.repository import FRESH, KeyedLocks, LockedRepository
+from domain.repository import FRESH, KeyedLocks, LockedRepository, Scope
 from domain.snapshots import BackgroundSnapshots
 from domain.views import Outcome
 
@@ -103,10 +104,14 @@ class LedgerCore(BackgroundSnapshots):
         wanted = {*touches, *([key] if isinstance(key, UUID) else [])}
         with self.command_locks(key):
             for attempt in range(MAX_ATTEMPTS):
-                # A retry lost a race: what was fresh before is stale now.
-                known = (FRESH.get() or frozenset()) if attempt == 0 else frozenset()
-                fresh = self.cached.refresh(wanted - known) if wanted else known
-                token = FRESH.set(known | fresh)
+                outer = FRESH.get()
+                scope: Scope = {} if outer is None else outer
+                if attempt:
+                    scope.clear()  # a retry lost a race: what was read is stale
+                missing = [i for i in wanted if i not in scope]
+                if missing:
+                    scope.update(self.cached.refresh(missing))
+                token = FRESH.set(scope)
                 try:
                     return command()
                 except IntegrityError:
@@ -118,13 +123,14 @@ class LedgerCore(BackgroundSnapshots):
         raise ServiceUnavailable("the card is too busy right now; retry shortly")
 
     def prefetch(self, username: str, card_code: str | None = None) -> None:
-        """Fast-forward a caller's credential, merchant and card in one query.
+        """Read a caller's credential, merchant and card from the store in one query.
 
-        Inside a request scope (the service opens one per request, FRESH), later
+        Inside a request scope (the service opens one per request: FRESH), later
         reads of them in the same request need no query of their own.
         """
         parsed = parse_username(username)
-        if parsed is None or self.repository.cache is None:
+        scope = FRESH.get()
+        if parsed is None or scope is None or self.repository.cache is None:
             return
         wanted = [parsed[1]]
         try:
@@ -135,18 +141,23 @@ class LedgerCore(BackgroundSnapshots):
             wanted.append(credential.merchant_id)
             if card_code:
                 wanted.append(card_id(credential.merchant_id, card_code))
-        fresh = self.cached.refresh(wanted)
-        scope = FRESH.get()
-        if scope is not None:  # only a request scope may remember it
-            FRESH.set(scope | fresh)
+        scope.update(self.cached.refresh(wanted))
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Save, then cache what was saved: its next command needs no query."""
+        """Save, then remember what was saved: its next use needs no query."""
         recordings = super().save(*objs, **kwargs)
-        if self.repository.cache is not None:
-            for obj in objs:
-                if isinstance(obj, CACHED_ON_SAVE):
-                    self.cached.remember(obj)
+        if self.repository.cache is None:
+            return recordings
+        scope = FRESH.get()
+        for obj in objs:
+            in_scope = scope is not None and getattr(obj, "id", None) in scope
+            if not (in_scope or isinstance(obj, CACHED_ON_SAVE)):
+                continue
+            kept = deepcopy(obj)  # the caller's object may change; the cache's never
+            if isinstance(obj, CACHED_ON_SAVE):
+                kept = self.cached.keep(kept)
+            if scope is not None and in_scope:
+                scope[obj.id] = kept
         return recordings
 
     def get_aggregate(self, aggregate_id: UUID, copy: bool = True) -> Any:

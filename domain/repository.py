@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
@@ -11,12 +10,19 @@ from threading import Lock, RLock
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Repository, project_aggregate
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Repository,
+    project_aggregate,
+)
 
-# Cached aggregates fast-forwarded moments ago by this thread's current command or
-# request: reading one of them again needs no query. None outside such a scope.
-FRESH: ContextVar[frozenset[UUID] | None] = ContextVar("fresh", default=None)
+from domain.batch_reads import read_many
+
+# The aggregates this thread's current request or command has read from the
+# store, as of that read (None: no such aggregate). Reading one again needs no
+# query. The whole variable is None outside such a scope.
+Scope = dict[UUID, Any]
+FRESH: ContextVar[Scope | None] = ContextVar("fresh", default=None)
 
 
 class LockedRepository(Repository[UUID]):
@@ -45,84 +51,65 @@ class LockedRepository(Repository[UUID]):
         """An aggregate, current as of this call; `copy=False` only to read it."""
         if self.cache is None or version is not None:
             return super().get(aggregate_id, version=version, **kwargs)
-        fresh = aggregate_id in (FRESH.get() or ())
-        if fresh or aggregate_id in self.refresh([aggregate_id]):
-            with self._stripe(aggregate_id):
-                try:
-                    cached = self.cache.get(aggregate_id)
-                except KeyError:
-                    pass  # evicted since
-                else:
-                    return deepcopy(cached) if copy else cached
-        projector: Any = project_aggregate
-        loaded: Any = self._reconstruct_aggregate(aggregate_id, None, projector)
-        self._keep(loaded)
-        return deepcopy(loaded) if copy else loaded
+        scope = FRESH.get()
+        if scope is not None and aggregate_id in scope:
+            found = scope[aggregate_id]
+        else:
+            found = self.refresh([aggregate_id])[aggregate_id]
+        if found is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return deepcopy(found) if copy else found
 
-    def refresh(self, aggregate_ids: Iterable[UUID]) -> frozenset[UUID]:
-        """Fast-forward the cached ones among `aggregate_ids` in one query.
+    def refresh(self, aggregate_ids: Iterable[UUID]) -> Scope:
+        """Every one of `aggregate_ids` as the store has it now, in one query.
 
-        Returns the ids now current in the cache. Ids not cached are left to the
-        usual load (snapshot, then events).
+        Cached ones are fast-forwarded, the others loaded (snapshot, then events)
+        and cached; an id with no aggregate maps to None.
         """
+        wanted = set(aggregate_ids)
         if self.cache is None:
-            return frozenset()
-        cached = {}
-        for aggregate_id in set(aggregate_ids):
+            return {i: self._load_uncached(i) for i in wanted}
+        cached, missing = {}, []
+        for aggregate_id in wanted:
             try:
                 cached[aggregate_id] = self.cache.get(aggregate_id).version
             except KeyError:
-                continue
-        if not cached:
-            return frozenset()
-        new_events = self._select_after(cached.items())
-        return frozenset(
-            aggregate_id
-            for aggregate_id, seen in cached.items()
-            if self._fast_forward(aggregate_id, seen, new_events[aggregate_id])
+                missing.append(aggregate_id)
+        new, loaded = read_many(
+            self.event_store, self.snapshot_store, list(cached.items()), missing
         )
+        found: Scope = {}
+        for aggregate_id, seen in cached.items():
+            found[aggregate_id] = self._fast_forward(
+                aggregate_id, seen, new[aggregate_id]
+            )
+        for aggregate_id, aggregate in loaded.items():
+            found[aggregate_id] = self.keep(aggregate) if aggregate else None
+        return found
 
-    def remember(self, aggregate: Any) -> None:
-        """Cache a copy of an aggregate just saved, so its next use needs no query."""
-        self._keep(deepcopy(aggregate))
+    def keep(self, aggregate: Any) -> Any:
+        """Cache an aggregate no one will change; returns the newest cached."""
+        assert self.cache is not None
+        with self._stripe(aggregate.id):
+            try:
+                cached = self.cache.get(aggregate.id)
+                if cached.version >= aggregate.version:
+                    return cached
+            except KeyError:
+                pass
+            self.cache.put(aggregate.id, aggregate)
+            return aggregate
 
     def _stripe(self, aggregate_id: UUID) -> Lock:
         return self._stripes[hash(aggregate_id) % self.STRIPES]
 
-    def _keep(self, aggregate: Any) -> None:
-        """Cache an aggregate no one will change, unless a newer one is cached."""
-        assert self.cache is not None
-        with self._stripe(aggregate.id):
-            try:
-                if self.cache.get(aggregate.id).version >= aggregate.version:
-                    return
-            except KeyError:
-                pass
-            self.cache.put(aggregate.id, aggregate)
+    def _load_uncached(self, aggregate_id: UUID) -> Any:
+        try:
+            return super().get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
 
-    def _select_after(
-        self, versions: Iterable[tuple[UUID, int]]
-    ) -> defaultdict[UUID, list[DomainEventProtocol[UUID]]]:
-        recorder = self.event_store.recorder
-        pairs = list(versions)
-        select_many = getattr(recorder, "select_events_after", None)
-        if select_many is not None:
-            stored = select_many(pairs)
-        else:  # SQLite: a local file, one query per id costs little
-            stored = [
-                event
-                for aggregate_id, version in pairs
-                for event in recorder.select_events(aggregate_id, gt=version)
-            ]
-        events: defaultdict[UUID, list[DomainEventProtocol[UUID]]] = defaultdict(list)
-        for item in stored:
-            event = self.event_store.mapper.to_domain_event(item)
-            events[event.originator_id].append(event)
-        return events
-
-    def _fast_forward(
-        self, aggregate_id: UUID, seen: int, events: list[DomainEventProtocol[UUID]]
-    ) -> bool:
+    def _fast_forward(self, aggregate_id: UUID, seen: int, events: list[Any]) -> Any:
         """Apply what the query found to a copy of the cached aggregate."""
         assert self.cache is not None
         latest = events[-1].originator_version if events else seen
@@ -130,17 +117,21 @@ class LockedRepository(Repository[UUID]):
             try:
                 aggregate: Any = self.cache.get(aggregate_id)
             except KeyError:
-                return False
-            if aggregate.version < seen:
-                return False  # replaced by an older copy since: reload it
-            missing = [e for e in events if e.originator_version > aggregate.version]
-            if missing:
-                if missing[0].originator_version != aggregate.version + 1:
-                    return False
-                aggregate = project_aggregate(deepcopy(aggregate), missing)
-                self.cache.put(aggregate_id, aggregate)
+                aggregate = None
+            if aggregate is None or aggregate.version < seen:
+                aggregate = None  # evicted or replaced since: load it afresh
+            else:
+                missing = [
+                    e for e in events if e.originator_version > aggregate.version
+                ]
+                if missing and missing[0].originator_version == aggregate.version + 1:
+                    aggregate = project_aggregate(deepcopy(aggregate), missing)
+                    self.cache.put(aggregate_id, aggregate)
             # Anything at or past what the store held when queried is current.
-            return bool(aggregate.version >= latest)
+            if aggregate is not None and aggregate.version >= latest:
+                return aggregate
+        loaded = self._load_uncached(aggregate_id)
+        return self.keep(loaded) if loaded is not None else None
 
 
 class KeyedLocks:

@@ -57,6 +57,11 @@ class BackgroundSnapshots(Application[UUID]):
         except Exception:  # the events stay the truth; a lost snapshot costs nothing
             log.warning("snapshot of %s failed", aggregate_id, exc_info=True)
 
+    def wait_for_snapshots(self) -> None:
+        """Block until the snapshots queued so far are written (for tests, audits)."""
+        if self._snapshotter is not None:
+            self._snapshotter.submit(lambda: None).result()
+
     def close(self) -> None:
         """Finish the queued snapshots, then close the store."""
         if self._snapshotter is not None:

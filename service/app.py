@@ -50,7 +50,7 @@ def _register_request_ids(app: Flask) -> None:
         presented = request.headers.get("X-Request-Id", "")
         g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
         LAST_POSITION.set(None)
-        FRESH.set(frozenset())
+        FRESH.set({})
 
     @app.teardown_request
     def forget_fresh_aggregates(_: BaseException | None) -> None:

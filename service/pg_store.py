@@ -8,8 +8,8 @@ follows the log by id and must never see a later id before an earlier one), so
 it stays; it just moves into a server-side function called in autocommit: the
 lock is then held for the INSERT and the commit only, never across the network.
 
-Fast-forwarding several cached aggregates also takes one query here
-(`select_events_after`), instead of one per aggregate.
+Reading several aggregates, cached (events after a version) or not (latest
+snapshot, then events), also takes one query here (`select_for_refresh`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from psycopg.sql import SQL, Composed, Identifier
 
 FUNCTION = "giftledger_insert_events"
 log = logging.getLogger("giftledger.store")
-FEW = 8
 
 
 class LedgerRecorder(PostgresApplicationRecorder):
@@ -66,15 +65,8 @@ class LedgerRecorder(PostgresApplicationRecorder):
         )
         self.has_function = True
         self._rendered: dict[int, bytes] = {}
-        self._few: dict[int, Composed] = {}
+        self._refresh_statements: dict[tuple[int, int, str | None], Composed] = {}
         self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s)").format(**names)
-        self.select_after = SQL(
-            "SELECT e.originator_id, e.originator_version, e.topic, e.state "
-            "FROM unnest(%s::uuid[], %s::bigint[]) AS w(id, version) "
-            "JOIN {schema}.{table} e ON e.originator_id = w.id "
-            "AND e.originator_version > w.version "
-            "ORDER BY e.originator_id, e.originator_version"
-        ).format(**names)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -112,51 +104,76 @@ class LedgerRecorder(PostgresApplicationRecorder):
         return ids
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def select_events_after(
-        self, versions: Sequence[tuple[UUID, int]]
-    ) -> list[StoredEvent]:
-        """Events newer than each (originator id, version) pair, in one query."""
-        if not versions:
-            return []
-        params: tuple[Any, ...]
-        if len(versions) <= FEW:
-            # A few (id, version) pairs: an OR of index lookups plans and binds
-            # in half the time of the unnest join.
-            statement = self._select_few(len(versions))
-            params = tuple(value for pair in versions for value in pair)
-        else:
-            statement = self.select_after
-            params = ([i for i, _ in versions], [v for _, v in versions])
+    def select_for_refresh(
+        self,
+        after: Sequence[tuple[UUID, int]],
+        load: Sequence[UUID],
+        snapshots_table: str | None,
+    ) -> tuple[list[StoredEvent], list[StoredEvent]]:
+        """In one query: the events after each (id, version) of `after`, and for
+        each id of `load` its latest snapshot and the events after it.
+
+        Returns (snapshots, events), each in (id, version) order.
+        """
+        if not after and not load:
+            return [], []
+        statement = self._refresh_statement(len(after), len(load), snapshots_table)
+        params: list[Any] = [value for pair in after for value in pair]
+        for aggregate_id in load:
+            params += [aggregate_id] * (3 if snapshots_table else 1)
+        snapshots: list[StoredEvent] = []
+        events: list[StoredEvent] = []
         with self.datastore.get_connection() as conn:
             query = self._bytes(statement, conn)
             with conn.cursor(row_factory=tuple_row) as curs:
                 curs.execute(query, params, prepare=True)
-                return [
-                    StoredEvent(
-                        originator_id=row[0],
-                        originator_version=row[1],
-                        topic=row[2],
-                        state=bytes(row[3]),
-                    )
-                    for row in curs.fetchall()
-                ]
+                for kind, originator_id, version, topic, state in curs.fetchall():
+                    stored = StoredEvent(originator_id, version, topic, bytes(state))
+                    (snapshots if kind else events).append(stored)
+        return snapshots, events
 
-    def _select_few(self, count: int) -> Composed:
-        try:
-            return self._few[count]
-        except KeyError:
+    def _refresh_statement(
+        self, after: int, load: int, snapshots_table: str | None
+    ) -> Composed:
+        """An OR of index look-ups and a few UNION ALLs: cheap to plan and bind."""
+        shape = (after, load, snapshots_table)
+        if shape in self._refresh_statements:
+            return self._refresh_statements[shape]
+        columns = SQL("originator_id, originator_version, topic, state")
+        events = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        parts = []
+        if after:
             match = SQL("(originator_id = %s AND originator_version > %s)")
-            statement = SQL(
-                "SELECT originator_id, originator_version, topic, state "
-                "FROM {schema}.{table} WHERE {matches} "
-                "ORDER BY originator_id, originator_version"
-            ).format(
-                schema=Identifier(self.datastore.schema),
-                table=Identifier(self.events_table_name),
-                matches=SQL(" OR ").join([match] * count),
+            parts.append(
+                SQL("SELECT 0, {} FROM {} WHERE {}").format(
+                    columns, events, SQL(" OR ").join([match] * after)
+                )
             )
-            self._few[count] = statement
-            return statement
+        since: SQL | Composed = SQL("0")
+        if snapshots_table:
+            snaps = SQL("{}.{}").format(
+                Identifier(self.datastore.schema), Identifier(snapshots_table)
+            )
+            latest = SQL(
+                "(SELECT 1, {} FROM {} WHERE originator_id = %s "
+                "ORDER BY originator_version DESC LIMIT 1)"
+            ).format(columns, snaps)
+            since = SQL(
+                "COALESCE((SELECT max(originator_version) FROM {} "
+                "WHERE originator_id = %s), 0)"
+            ).format(snaps)
+        rest = SQL(
+            "SELECT 0, {} FROM {} WHERE originator_id = %s AND originator_version > {}"
+        ).format(columns, events, since)
+        for _ in range(load):
+            parts += [latest, rest] if snapshots_table else [rest]
+        statement = SQL("{} ORDER BY 2, 1 DESC, 3").format(
+            SQL(" UNION ALL ").join(parts)
+        )
+        self._refresh_statements[shape] = statement
+        return statement
 
     def _bytes(self, statement: Composed, conn: Any) -> bytes:
         # Rendering a composed statement costs more than the query on a warm

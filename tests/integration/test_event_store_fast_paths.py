@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from uuid import uuid4
 
 import psycopg
 import pytest
@@ -16,7 +17,9 @@ from domain.ledger import Ledger
 from domain.origin import Origin
 from domain.repository import FRESH
 from service.config import Config, ledger_env
-from service.pg_store import FEW, FUNCTION, LedgerRecorder
+from service.pg_store import FUNCTION, LedgerRecorder
+
+FEW = 8
 
 LOCATION = "4057"
 postgres_only = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -83,12 +86,41 @@ def test_one_refresh_brings_every_cached_aggregate_up_to_date(
     cards = [ledger.card(merchant.id, code) for code in codes]  # now cached here
     for code in codes[::2]:
         _redeem(other, merchant.id, code)  # written by the other worker
-    fresh = ledger.cached.refresh([card.id for card in cards])
-    assert fresh == {card.id for card in cards}
+    found = ledger.cached.refresh([card.id for card in cards])
+    assert found.keys() == {card.id for card in cards}
     for n, card in enumerate(cards):
-        cached = ledger.repository.cache.get(card.id)
-        assert cached.balance == (9_900 if n % 2 == 0 else 10_000)
-        assert cached is not card  # a refreshed card is a new object: copy on write
+        assert found[card.id].balance == (9_900 if n % 2 == 0 else 10_000)
+        assert ledger.repository.cache.get(card.id) is found[card.id]
+        assert found[card.id] is not card  # a refreshed card is a new object
+
+
+def test_one_refresh_loads_what_is_not_cached_and_knows_what_is_missing(
+    ledger: Ledger, other: Ledger
+):
+    merchant, codes = _merchant_with_cards(other, 3)
+    ids = [ledger.card(merchant.id, codes[0]).id]  # cached here; the rest not
+    ids += [other.card(merchant.id, code).id for code in codes[1:]]
+    nobody = uuid4()
+    _redeem(other, merchant.id, codes[0])
+    found = ledger.cached.refresh([*ids, nobody, merchant.id])
+    assert found[nobody] is None
+    assert [found[i].balance for i in ids] == [9_900, 10_000, 10_000]
+    assert found[merchant.id].sites  # a merchant loads like a card
+    assert all(ledger.repository.cache.get(i) is found[i] for i in ids)
+
+
+def test_an_uncached_card_with_a_snapshot_loads_the_same(ledger: Ledger, other: Ledger):
+    merchant, codes = _merchant_with_cards(other, 1)
+    for _ in range(30):
+        _redeem(other, merchant.id, codes[0], 1)
+    card_uuid = other.card(merchant.id, codes[0]).id
+    other.take_snapshot(card_uuid)
+    other.close()  # background snapshots finish
+    _redeem(ledger, merchant.id, codes[0], 1)  # after the snapshot
+    ledger.repository.cache.get(card_uuid, evict=True)
+    found = ledger.cached.refresh([card_uuid])[card_uuid]
+    assert (found.version, found.balance) == (32, 10_000 - 31)
+    assert found.__dict__ == ledger.repository.get(card_uuid, version=32).__dict__
 
 
 def test_a_command_sees_what_another_worker_wrote_just_before(

@@ -133,6 +133,7 @@ def test_the_exception_log_is_snapshotted_as_it_grows(ledger, merchant):
     for n in range(LOG_SNAPSHOT_INTERVAL):
         apply(ledger, merchant, receipt(100 + n, payments=[payment(1, "1.00")]))
     log_id = exception_log_key(merchant)
+    ledger.wait_for_snapshots()  # written in the background
     assert list(ledger.snapshots.get(log_id))
     items = ledger.receipt_exceptions(merchant, "open")
     assert len(items) == LOG_SNAPSHOT_INTERVAL
