@@ -185,3 +185,6 @@ class ReceiptHeader:
     sha256: str
     actor: str
     has_gift_card_lines: bool
+    # The cards the receipt's lines name (as far as the edge can tell): read with
+    # the account and the receipt in one query before the commands run.
+    card_ids: tuple[UUID, ...] = ()

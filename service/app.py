@@ -60,10 +60,12 @@ def _register_request_ids(app: Flask) -> None:
     @app.before_request
     def refuse_oversized_chunked_bodies() -> None:
         # Werkzeug cuts a chunked body at MAX_CONTENT_LENGTH without an error;
-        # a cut body must be refused whole, never parsed.
+        # a cut body must be refused whole, never parsed. A Content-Length (nearly
+        # every request) settles it before the limit is even looked up.
+        if request.content_length is not None or request.method == "GET":
+            return
         limit = request.max_content_length
-        chunked = request.content_length is None and request.method != "GET"
-        if chunked and limit and len(request.get_data(cache=True)) >= limit:
+        if limit and len(request.get_data(cache=True)) >= limit:
             raise RequestEntityTooLarge()
 
     @app.after_request

@@ -64,15 +64,19 @@ def _is_bootstrap_admin(token: str) -> bool:
     return hmac.compare_digest(presented, expected)
 
 
-def require(*kinds: str) -> Principal:
-    """Authenticate a bearer token of one of `kinds` (401 none, 403 wrong kind)."""
+def require(*kinds: str, card_code: str | None = None) -> Principal:
+    """Authenticate a bearer token of one of `kinds` (401 none, 403 wrong kind).
+
+    `card_code`, when the request names a card, lets the ledger read that card
+    in the same query as the credential (it is not checked here).
+    """
     g.auth_challenge = 'Bearer realm="giftledger"'
     token = _bearer()
     if _is_bootstrap_admin(token):  # a valid credential, wrong kind elsewhere: 403
         principal = Principal("admin", None, PLATFORM_ADMIN)
     else:
         username, secret = split_token(token)
-        credential = ledger().authenticate(username, secret)
+        credential = ledger().authenticate(username, secret, card_code)
         principal = Principal(credential.kind, credential.merchant_id, username)
     if principal.kind not in kinds:
         raise Forbidden(f"this endpoint needs a {' or '.join(kinds)} credential")

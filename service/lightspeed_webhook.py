@@ -24,7 +24,7 @@ from service.lightspeed.answers import (
 )
 from service.lightspeed.lines import read_lines
 from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
-from service.lightspeed.translate import plan
+from service.lightspeed.translate import named_cards, plan
 from service.openapi import documented
 from service.schemas import load
 
@@ -49,7 +49,7 @@ def rtn() -> Response:
     principal = require_basic("webhook")
     raw = _body()
     receipt = parse_receipt(raw)
-    merchant = ledger().merchant(principal.own_merchant())
+    merchant = ledger().merchant(principal.own_merchant(), copy=False)
     site_id = merchant.site_for_location(receipt["businessLocationId"])
     lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
     kind = lines.notification_type
@@ -67,6 +67,7 @@ def rtn() -> Response:
         sha256=hashlib.sha256(raw).hexdigest(),
         actor=principal.credential_id,
         has_gift_card_lines=lines.has_gift_card_lines,
+        card_ids=named_cards(lines, merchant.id),
     )
 
     def planner(context: ReceiptContext) -> list[Command]:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response
 from domain.views import Outcome, card_view, hold_view
 from service import throttle
 from service.auth import Principal, ledger, require
+from service.http import named_card
 from service.openapi import documented
 from service.schemas import CardSchema, answer, check_code, load
 from service.schemas_answers import answer_time, mark_replay, origin
@@ -35,9 +36,9 @@ CARD = ("card_not_found", "too_many_requests", "card_not_active")
 SPEND = ("insufficient_funds", "currency_mismatch", "unknown_business_location")
 
 
-def card_caller() -> Principal:
+def card_caller(code: str | None = None) -> Principal:
     """A POS caller that is not being throttled for guessing card codes."""
-    principal = require("pos")
+    principal = require("pos", card_code=code or named_card())
     throttle.check(principal)
     return principal
 
@@ -48,7 +49,7 @@ def card_caller() -> Principal:
 )  # fmt: skip
 def get_card(code: str) -> Response:
     """A card's balance and state (always current)."""
-    principal = card_caller()
+    principal = card_caller(code)
     card, now = ledger().get_card(principal.own_merchant(), check_code(code))
     return answer(CardSchema, card_view(card, now))
 

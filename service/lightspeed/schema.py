@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
+from service.fastschema import fast_load
 
 NOTIFICATION_TYPES = ("OPEN", "UPDATE", "CLOSE")
 
@@ -117,7 +118,7 @@ def parse_receipt(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object (an RTN receipt)")
     try:
-        receipt: dict[str, Any] = _RECEIPT_SCHEMA.load(body)
+        receipt: dict[str, Any] = fast_load(_RECEIPT_SCHEMA, body)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {}
         raise InvalidRequest(

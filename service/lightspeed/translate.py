@@ -88,6 +88,13 @@ def plan(
     return [*sales, *captures, *releases, *redeems, *refunds, *reversals]
 
 
+def named_cards(receipt: ReceiptLines, merchant_id: UUID) -> tuple[UUID, ...]:
+    """Every card the receipt's lines and references could name, to read ahead."""
+    codes = {line.code for line in receipt.lines} | set(receipt.references)
+    ids = {_card(merchant_id, code) for code in codes}
+    return tuple(i for i in ids if i is not None)
+
+
 def _card(merchant_id: UUID, code: str | None) -> UUID | None:
     """The card id a code names, or None when it is no valid card code."""
     if code is None or not CARD_CODE.match(code):
