@@ -150,14 +150,13 @@ class LedgerCore(BackgroundSnapshots):
             return recordings
         scope = FRESH.get()
         for obj in objs:
-            in_scope = scope is not None and getattr(obj, "id", None) in scope
-            if not (in_scope or isinstance(obj, CACHED_ON_SAVE)):
-                continue
-            kept = deepcopy(obj)  # the caller's object may change; the cache's never
             if isinstance(obj, CACHED_ON_SAVE):
-                kept = self.cached.keep(kept)
-            if scope is not None and in_scope:
-                scope[obj.id] = kept
+                # A copy: the caller's object may still change, the cache's never.
+                kept = self.cached.keep(deepcopy(obj))
+                if scope is not None:
+                    scope[obj.id] = kept
+            elif scope is not None and obj is not None:
+                scope.pop(obj.id, None)  # read it from the store if asked again
         return recordings
 
     def get_aggregate(self, aggregate_id: UUID, copy: bool = True) -> Any:
