@@ -20,7 +20,7 @@ from domain.receipt_plan import (
     Unapplied,
 )
 from service.lightspeed.lines import GiftLine, ReceiptLines
-from service.lightspeed.translate import plan
+from service.lightspeed.translate import named_cards, plan
 
 MERCHANT = uuid4()
 A, B = "CARDAAAA0001", "CARDBBBB0002"
@@ -202,3 +202,18 @@ def test_taken_money_of_another_card_or_amount_is_not_matched():
         "GBP",
     )  # fmt: skip
     assert [type(c) for c in got] == [Redeem, Redeem]
+
+
+def test_the_cards_to_read_ahead_are_every_card_a_line_could_take():
+    receipt = lines(
+        pay("p1", 500, A), pay("p2", 100, "no spaces allowed"), pay("p3", 50),
+        refs=[B, A, "x"],
+    )  # fmt: skip
+    every = {
+        c.card_id for c in plan(receipt, context(), "GBP") if hasattr(c, "card_id")
+    }
+    assert set(named_cards(receipt, MERCHANT)) == {
+        card_id(MERCHANT, A),
+        card_id(MERCHANT, B),
+    }
+    assert every <= set(named_cards(receipt, MERCHANT))
