@@ -51,11 +51,18 @@ def fork_layers(value: Any) -> tuple[ChainMap[Any, Any], ChainMap[Any, Any]]:
     else:
         own, frozen = {}, [value]
     if len(own) > FLATTEN_AT or len(frozen) > 2:
-        merged: dict[Any, Any] = {}
-        for layer in reversed(frozen):
-            merged.update(layer)
-        merged.update(own)
-        own, frozen = {}, [merged]
+        # Fold the small layers above the base into one; fold that into the base
+        # (O(size)) only once it holds FLATTEN_AT entries. Folding the base every
+        # time made each copy O(history) again when copies of copies were taken.
+        base = frozen[-1]
+        recent: dict[Any, Any] = {}
+        for layer in reversed(frozen[:-1]):
+            recent.update(layer)
+        recent.update(own)
+        if len(recent) > FLATTEN_AT:
+            base = {**base, **recent}
+            recent = {}
+        own, frozen = {}, [recent, base] if recent else [base]
     original = ChainMap(own, *frozen)
     clone = ChainMap({}, dict(own), *frozen) if own else ChainMap({}, *frozen)
     return original, clone

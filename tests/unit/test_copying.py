@@ -31,6 +31,24 @@ def test_write_layers_are_folded_so_lookups_stay_short():
     assert dict(original) == {f"k{n}": n for n in range(3 * FLATTEN_AT + 1)}
 
 
+def test_copies_of_copies_share_the_history_until_a_fold_is_worth_it():
+    history = {n: n for n in range(10_000)}
+    cache = history
+    for n in range(FLATTEN_AT):  # a command's copy, then the cache's copy of it
+        _, command = fork_layers(cache)
+        command[f"w{n}"] = n
+        command, cache = fork_layers(command)
+        assert cache.maps[-1] is history  # shared, never copied
+        assert len(cache.maps) <= 4
+    assert dict(cache) == {**history, **{f"w{n}": n for n in range(FLATTEN_AT)}}
+    for n in range(3):
+        _, command = fork_layers(cache)
+        command[f"more{n}"] = n
+        _, cache = fork_layers(command)
+    assert cache.maps[-1] is not history  # folded once FLATTEN_AT writes piled up
+    assert len(cache) == 10_000 + FLATTEN_AT + 3
+
+
 def test_plain_copy_shares_nothing_mutable():
     state = {"a": [1, {"b": {2}}]}
     copied = plain_copy(state)
