@@ -19,7 +19,6 @@ from domain.repository import FRESH
 from service.config import Config, ledger_env
 from service.pg_store import FUNCTION, LedgerRecorder
 
-
 LOCATION = "4057"
 postgres_only = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
