@@ -1,13 +1,18 @@
 """The projector process killed in the middle of a batch, and stopped by SIGTERM.
 
-On PostgreSQL the kill waits until the projector's transaction has written rows
-(pg_stat_activity shows a transaction id for its session), so it lands mid-batch.
+The kill always lands inside a batch's transaction. On PostgreSQL it waits until
+the projector's session holds a transaction id (it has written rows). On SQLite the
+test freezes the projector (SIGSTOP) and probes the write lock: if the projector
+holds it, the frozen process is mid-transaction and is killed there; if not, it is
+thawed and probed again a moment later. More events are written if it ever reaches
+the end first, so a loaded machine cannot make the kill miss.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -49,6 +54,47 @@ def writing_mid_batch(database_url: str) -> bool:
         return bool(row and row[0])
 
 
+def holds_sqlite_write_lock(database_url: str) -> bool:
+    """True while another connection holds the SQLite file's write transaction."""
+    path = database_url.removeprefix("sqlite:///")
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()  # closing rolls the probe's empty transaction back
+    return False
+
+
+def kill_mid_batch(projector, database_url, engine, ledger, merchant_id) -> int:
+    """SIGKILL the projector inside a batch's transaction; returns events added."""
+    postgres = database_url.startswith("postgres")
+    deadline = time.monotonic() + 60
+    added = 0
+    while time.monotonic() < deadline:
+        position = projected_position(engine)
+        if position == 0:
+            time.sleep(0.005)
+            continue
+        if not postgres:
+            projector.send_signal(signal.SIGSTOP)
+        if postgres and writing_mid_batch(database_url):
+            projector.send_signal(signal.SIGKILL)
+            return added
+        if not postgres and holds_sqlite_write_lock(database_url):
+            projector.send_signal(signal.SIGKILL)
+            return added
+        if projected_position(engine) == ledger.recorder.max_notification_id():
+            # It got to the end first (a loaded machine): give it more to do.
+            prefix = f"MORE{added}-"
+            added += seed_loads(ledger, merchant_id, cards=4, loads=300, prefix=prefix)
+        if not postgres:
+            projector.send_signal(signal.SIGCONT)
+        time.sleep(0.002)
+    raise AssertionError("never caught the projector inside a batch")
+
+
 def activity_count(engine) -> int:
     with engine.connect() as conn:
         query = select(func.count()).select_from(LIVE.card_activity)
@@ -60,28 +106,21 @@ def test_a_projector_killed_mid_batch_resumes_and_applies_each_event_once(
 ):
     merchant = ledger.register_merchant("Bistro", "GBP")
     card_events = seed_loads(ledger, merchant.id, cards=24, loads=300)
-    head = ledger.recorder.max_notification_id()
     engine = engine_for(database_url)
     postgres = database_url.startswith("postgres")
 
-    # On SQLite nothing shows a batch in flight, so small batches leave the kill
-    # dozens of batches to land in (with 2000 it could miss the whole run).
+    # SQLite's small batches leave many transactions for the kill to land in.
     batch = "2000" if postgres else "100"
     projector = start_projector(database_url, "--batch-size", batch)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            started = projected_position(engine) > 0
-            if started and (not postgres or writing_mid_batch(database_url)):
-                break
-            time.sleep(0.005)
-        else:
-            raise AssertionError("the projector never got going")
-        projector.send_signal(signal.SIGKILL)
+        card_events += kill_mid_batch(
+            projector, database_url, engine, ledger, merchant.id
+        )
         projector.wait(timeout=10)
     finally:
         if projector.poll() is None:
             projector.kill()
+    head = ledger.recorder.max_notification_id()
     killed_at = projected_position(engine)
     assert 0 < killed_at < head, "the kill must land before the end"
     # Nothing of the interrupted batch is visible: rows and position agree.
