@@ -188,7 +188,10 @@ def malformed(point: str, good: Request, draw: Callable[..., Any]) -> Request:
     if broken == "extra_field":
         return method, path, {**body, draw(texts, "field_name") + "_x": 1}
     if broken == "amount":
-        return method, path, {**body, "amount": draw(st.sampled_from(BAD_AMOUNTS))}
+        bad_amounts = BAD_AMOUNTS
+        if path.endswith("/adjustments"):  # signed: only zero and out of range
+            bad_amounts = [a for a in BAD_AMOUNTS if a != -1] + [-MAX_MINOR_UNITS - 1]
+        return method, path, {**body, "amount": draw(st.sampled_from(bad_amounts))}
     if broken == "currency":
         return method, path, {**body, "currency": draw(st.sampled_from(BAD_CURRENCIES))}
     bad_reasons = ["", "   ", 7, None]
