@@ -10,13 +10,9 @@ from threading import Lock, RLock
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    Repository,
-    project_aggregate,
-)
+from eventsourcing.application import AggregateNotFoundError, Repository
 
-from domain.batch_reads import read_many
+from domain.batch_reads import project_aggregate, read_many
 
 # The aggregates this thread's current request or command has read from the
 # store, as of that read (None: no such aggregate). Reading one again needs no

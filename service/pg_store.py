@@ -48,25 +48,32 @@ class LedgerRecorder(PostgresApplicationRecorder):
             "channel": Identifier(self.channel_name),
             "function": Identifier(FUNCTION),
         }
-        self.sql_create_statements.append(
+        # The events go as four parallel arrays: psycopg dumps them in binary,
+        # where an array of the composite type is escaped as text in Python.
+        self.sql_create_statements += [
             SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{function}"
-                "(events {schema}.{event}[]) RETURNS SETOF bigint "
-                "LANGUAGE plpgsql AS $BODY$ BEGIN "
+                "DROP FUNCTION IF EXISTS {schema}.{function}({schema}.{event}[])"
+            ).format(**names),
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{function}(ids uuid[], "
+                "versions bigint[], topics text[], states bytea[]) "
+                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN "
                 "SET LOCAL lock_timeout = '{timeout}s'; "
                 "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
                 "NOTIFY {channel}; "
                 "RETURN QUERY INSERT INTO {schema}.{table} "
                 "(originator_id, originator_version, topic, state) "
-                "SELECT originator_id, originator_version, topic, state "
-                "FROM unnest(events) RETURNING notification_id; "
+                "SELECT * FROM unnest(ids, versions, topics, states) "
+                "RETURNING notification_id; "
                 "END; $BODY$"
-            ).format(timeout=datastore.lock_timeout, **names)
-        )
+            ).format(timeout=datastore.lock_timeout, **names),
+        ]
         self.has_function = True
         self._rendered: dict[int, bytes] = {}
         self._refresh_statements: dict[tuple[int, int, str | None], Composed] = {}
-        self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s)").format(**names)
+        self.insert_call = SQL(
+            "SELECT * FROM {schema}.{function}(%b, %b, %b, %b)"
+        ).format(**names)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -75,19 +82,19 @@ class LedgerRecorder(PostgresApplicationRecorder):
         """Insert the events atomically; their notification ids, in order."""
         if not stored_events:
             return []
-        rows = [
-            self.construct_pg_stored_event(
-                e.originator_id, e.originator_version, e.topic, e.state
-            )
-            for e in stored_events
-        ]
         if not self.has_function:
             return self._insert_pipelined(stored_events, **kwargs)
         try:
             with self.datastore.get_connection() as conn:
                 query = self._bytes(self.insert_call, conn)
                 with conn.cursor(row_factory=tuple_row) as curs:
-                    curs.execute(query, (rows,), prepare=True)
+                    columns = (
+                        [e.originator_id for e in stored_events],
+                        [e.originator_version for e in stored_events],
+                        [e.topic for e in stored_events],
+                        [e.state for e in stored_events],
+                    )
+                    curs.execute(query, columns, prepare=True)
                     return [int(row[0]) for row in curs.fetchall()]
         except ProgrammingError as error:
             if FUNCTION not in str(error):
