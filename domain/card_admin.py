@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from domain.giftcard import card_id, check_adjustment
+from domain.card_codes import card_id
+from domain.giftcard import check_adjustment
 from domain.ledger_core import LedgerCore
 from domain.money import check_minor
 from domain.origin import Origin

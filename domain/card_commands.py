@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.accounts import PosAccount, account_key
+from domain.card_codes import card_id, mask
 from domain.errors import (
     CardCodeTaken,
     InvalidRequest,
 )
-from domain.giftcard import GiftCard, card_id, mask
+from domain.giftcard import GiftCard
 from domain.giftcard_rules import check_aware
 from domain.hold_commands import HoldCommands
 from domain.money import check_minor, exponent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from domain.errors import (
     CardNotActive,
@@ -22,7 +22,6 @@ from domain.giftcard_events import (
 from domain.giftcard_rules import GiftCardRules, check_aware
 from domain.money import check_minor, exponent
 
-CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
 ADJUSTMENT_REASONS = frozenset(
     {
         "complimentary",
@@ -34,16 +33,6 @@ ADJUSTMENT_REASONS = frozenset(
         "other",
     }
 )
-
-
-def card_id(merchant_id: UUID, code: str) -> UUID:
-    """The card's aggregate id: derived, so a look-up by code needs no index."""
-    return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
-
-
-def mask(code: str) -> str:
-    """The printable form of a card code: only the last four characters."""
-    return "****" + code[-4:]
 
 
 class GiftCard(GiftCardRules):

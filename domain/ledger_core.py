@@ -12,13 +12,14 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from domain.card_codes import card_id
 from domain.errors import (
     CardNotFound,
     IdempotencyKeyReused,
     MerchantNotFound,
     ServiceUnavailable,
 )
-from domain.giftcard import GiftCard, card_id
+from domain.giftcard import GiftCard
 from domain.merchant import Merchant
 from domain.origin import Origin, system_origin
 from domain.repository import FRESH, KeyedLocks, Scope

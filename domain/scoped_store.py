@@ -14,8 +14,9 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.utils import strtobool
 
 from domain.accounts import PosAccount
+from domain.card_codes import card_id
 from domain.credentials import Credential, parse_username
-from domain.giftcard import GiftCard, card_id
+from domain.giftcard import GiftCard
 from domain.merchant import Merchant
 from domain.repository import FRESH, LockedRepository
 from domain.snapshots import BackgroundSnapshots

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.giftcard import card_id as derive_card_id
+from domain.card_codes import card_id as derive_card_id
 from projections.events import EventSource
 from projections.fold import Fold
 

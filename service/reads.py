@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from domain.card_codes import card_id
 from domain.errors import InvalidRequest, ServiceUnavailable
-from domain.giftcard import card_id
 from projections import queries
 from projections.status import projected_position, wait_for
 from service import throttle

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.card_codes import card_id, mask
 from domain.errors import CardNotFound, CurrencyMismatch
-from domain.giftcard import card_id, mask
 from domain.receipt_plan import (
     MISSING_CARD_REFERENCE,
     UNMATCHED_PAYMENT,

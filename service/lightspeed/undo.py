@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from uuid import UUID
 
-from domain.giftcard import mask
+from domain.card_codes import mask
 from domain.receipt_plan import Command, PriorLine, Refund, Reverse, Unapplied
 from service.lightspeed.lines import GiftLine
 from service.schemas import CARD_CODE_PATTERN

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from domain.giftcard import GiftCard, card_id
+from domain.card_codes import card_id
+from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.origin import Origin
 from projections.events import EventSource

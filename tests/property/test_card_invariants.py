@@ -15,8 +15,9 @@ from uuid import uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.card_codes import card_id, mask
 from domain.errors import LedgerError
-from domain.giftcard import ADJUSTMENT_REASONS, GiftCard, card_id, mask
+from domain.giftcard import ADJUSTMENT_REASONS, GiftCard
 from domain.origin import Origin
 
 START = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

@@ -227,6 +227,6 @@ def test_a_malformed_request_is_400_before_any_look_up(
 
 
 def _card_id(world: World, code: str) -> Any:
-    from domain.giftcard import card_id
+    from domain.card_codes import card_id
 
     return card_id(_uuid(world.mine.merchant_id), code)

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from domain.card_codes import card_id
 from domain.errors import LedgerError
-from domain.giftcard import card_id
 from domain.ledger import Ledger
 from domain.origin import Origin
 from projections.events import EventSource

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from domain.giftcard import GiftCard, card_id, mask
+from domain.card_codes import card_id, mask
+from domain.giftcard import GiftCard
 from domain.origin import Origin
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

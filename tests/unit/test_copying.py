@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 from uuid import uuid4
 
+from domain.card_codes import card_id
 from domain.copying import FLATTEN_AT, fork_layers, plain_copy
-from domain.giftcard import GiftCard, card_id
+from domain.giftcard import GiftCard
 
 
 def test_a_fork_and_its_original_never_see_each_others_writes():

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from domain.card_codes import card_id
 from domain.errors import (
     CardNotActive,
     CurrencyMismatch,
@@ -16,7 +17,7 @@ from domain.errors import (
     RedemptionNotFound,
     RefundExceedsRedemption,
 )
-from domain.giftcard import ADJUSTMENT_REASONS, GiftCard, card_id
+from domain.giftcard import ADJUSTMENT_REASONS, GiftCard
 from domain.money import MAX_MINOR_UNITS
 from tests.unit.cards import MERCHANT, NOW, events, names, new_card, origin, state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from domain.giftcard import card_id
+from domain.card_codes import card_id
 from domain.receipt_plan import (
     Capture,
     OpenHold,

@@ -1,0 +1,25 @@
+"""Card codes: the aggregate id a code derives, and the printable masked form."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
+
+
+def card_id(merchant_id: UUID, code: str) -> UUID:
+    """The card's aggregate id: derived, so a look-up by code needs no index."""
+    if len(code) <= 64:  # a real code: one request derives it several times
+        return _cached_card_id(merchant_id, code)
+    return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
+
+
+@lru_cache(maxsize=4096)
+def _cached_card_id(merchant_id: UUID, code: str) -> UUID:
+    return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
+
+
+def mask(code: str) -> str:
+    """The printable form of a card code: only the last four characters."""
+    return "****" + code[-4:]
