@@ -19,6 +19,7 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
         "--threads", str(threads),
         "--graceful-timeout", "10",
         "--timeout", "30",
+        "--config", "python:service.gunicorn_hooks",
         "service.app:create_app()",
     ]  # fmt: skip
 
