@@ -76,6 +76,50 @@ def test_a_store_set_up_before_the_function_still_saves(ledger: Ledger, config):
     assert ledger.get_card(merchant.id, codes[0])[0].balance == 9_900
 
 
+# The function as the second session's init-db created it: one composite array.
+OLD_SIGNATURE = """
+CREATE FUNCTION {function}(events {event}[]) RETURNS SETOF bigint
+LANGUAGE plpgsql AS $$ BEGIN
+RETURN QUERY INSERT INTO {table} (originator_id, originator_version, topic, state)
+SELECT originator_id, originator_version, topic, state FROM unnest(events)
+RETURNING notification_id; END; $$
+"""
+
+
+def _signatures(database_url: str) -> list[str]:
+    query = "SELECT oidvectortypes(proargtypes) FROM pg_proc WHERE proname = %s"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return [row[0] for row in conn.execute(query, (FUNCTION,))]
+
+
+@postgres_only
+def test_a_store_with_the_older_function_saves_then_init_db_replaces_it(
+    ledger: Ledger, config
+):
+    recorder = ledger.recorder
+    assert isinstance(recorder, LedgerRecorder)
+    with psycopg.connect(config.database_url, autocommit=True) as conn:
+        conn.execute(f"DROP FUNCTION {FUNCTION}")
+        conn.execute(
+            OLD_SIGNATURE.format(
+                function=FUNCTION,
+                event=recorder.stored_event_type_name,
+                table=recorder.events_table_name,
+            )
+        )
+    merchant, codes = _merchant_with_cards(ledger, 1)
+    _redeem(ledger, merchant.id, codes[0])
+    assert recorder.has_function is False  # the library's path, with a warning
+    assert ledger.get_card(merchant.id, codes[0])[0].balance == 9_900
+
+    recorder.create_table()  # what `giftledger init-db` runs after an upgrade
+    assert _signatures(config.database_url) == ["uuid[], bigint[], text[], bytea[]"]
+    recorder.has_function = True
+    _redeem(ledger, merchant.id, codes[0])
+    assert recorder.has_function is True
+    assert ledger.get_card(merchant.id, codes[0])[0].balance == 9_800
+
+
 @pytest.mark.parametrize("count", [1, 8, 13])
 def test_one_refresh_brings_every_cached_aggregate_up_to_date(
     ledger: Ledger, other: Ledger, count: int
