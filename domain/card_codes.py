@@ -6,11 +6,12 @@ from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
+MAX_CODE_LENGTH = 64  # the API refuses longer codes (service.schemas.CARD_CODE_PATTERN)
 
 
 def card_id(merchant_id: UUID, code: str) -> UUID:
     """The card's aggregate id: derived, so a look-up by code needs no index."""
-    if len(code) <= 64:  # a real code: one request derives it several times
+    if len(code) <= MAX_CODE_LENGTH:  # a real code: one request derives it often
         return _cached_card_id(merchant_id, code)
     return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
 

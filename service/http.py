@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema
 
+from domain.card_codes import MAX_CODE_LENGTH
 from domain.errors import InvalidRequest
 from service.fastschema import fast_load
 
@@ -52,4 +53,4 @@ def named_card() -> str | None:
     """
     body = request.get_json(silent=True, cache=True)
     code = body.get("card_code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) and 0 < len(code) <= 64 else None
+    return code if isinstance(code, str) and 0 < len(code) <= MAX_CODE_LENGTH else None
