@@ -9,6 +9,7 @@ from domain.credentials import Credential, parse_username, username_for
 from domain.errors import CredentialNotFound, Unauthorized
 from domain.ledger_core import LedgerCore
 from domain.merchant import Merchant
+from domain.scoped_store import Reads
 
 
 class MerchantCommands(LedgerCore):
@@ -78,14 +79,22 @@ class MerchantCommands(LedgerCore):
         self.retrying(command)
 
     def authenticate(
-        self, username: str, secret: str, card_code: str | None = None
+        self,
+        username: str,
+        secret: str,
+        card_code: str | None = None,
+        reads: Reads | None = None,
     ) -> Credential:
         """The live credential behind a username and secret, else Unauthorized.
 
-        The credential, its merchant and the card the request names (if any)
-        are read from the store in one query, for the rest of the request.
+        The credential, its merchant, the card the request names (if any) and
+        what `reads` names are read from the store in one query, for the rest of
+        the request. `reads` is only asked once the secret matches the cached
+        credential: a stranger's request is never looked into.
         """
-        self.prefetch(username, card_code)
+        if reads is not None and not self._cached_secret_matches(username, secret):
+            reads = None
+        self.prefetch(username, card_code, reads)
         parsed = parse_username(username)
         credential = self.get_aggregate(parsed[1], copy=False) if parsed else None
         if not isinstance(credential, Credential) or not credential.verify(secret):
@@ -94,3 +103,14 @@ class MerchantCommands(LedgerCore):
             # A username re-prefixed with another kind is not this credential.
             raise Unauthorized("invalid or revoked credentials")
         return credential
+
+    def _cached_secret_matches(self, username: str, secret: str) -> bool:
+        parsed = parse_username(username)
+        cache = self.repository.cache
+        if parsed is None or cache is None:
+            return False
+        try:
+            credential = cache.get(parsed[1])
+        except KeyError:
+            return False
+        return isinstance(credential, Credential) and credential.verify(secret)

@@ -86,13 +86,16 @@ class ReceiptCommands(LedgerCore):
         # Deliveries of one receipt take turns in this process; other processes
         # race through optimistic concurrency (the Receipt's version 1).
         key = receipt_key(header.merchant_id, header.location_id, header.account_id)
-        return self.retrying(command, key=key, touches=self._receipt_reads(header))
+        return self.retrying(command, key=key, touches=self.receipt_reads(header))
 
     @staticmethod
-    def _receipt_reads(header: ReceiptHeader) -> list[UUID]:
+    def receipt_reads(header: ReceiptHeader) -> list[UUID]:
         """What applying the receipt reads: all of it in one query up front."""
         where = (header.merchant_id, header.location_id)
-        reads = [account_key(*where, header.account_id)]
+        reads = [
+            account_key(*where, header.account_id),
+            receipt_key(*where, header.account_id),
+        ]
         if header.has_gift_card_lines:
             reads += [header.merchant_id, *header.card_ids]
             if header.origin_account_id:

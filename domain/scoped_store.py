@@ -6,6 +6,7 @@ the store in one query and kept in its scope (FRESH); saves update the cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from typing import Any, cast
 from uuid import UUID
@@ -21,6 +22,8 @@ from domain.merchant import Merchant
 from domain.repository import FRESH, LockedRepository
 from domain.snapshots import BackgroundSnapshots
 
+# What a request will read besides its caller, given the caller's merchant.
+Reads = Callable[[Merchant], Iterable[UUID]]
 # Aggregates used again and again; pointers and receipts are written once, read rarely.
 CACHED_ON_SAVE = (GiftCard, Merchant, Credential, PosAccount)
 
@@ -50,25 +53,36 @@ class ScopedStore(BackgroundSnapshots):
             ),
         )
 
-    def prefetch(self, username: str, card_code: str | None = None) -> None:
+    def prefetch(
+        self, username: str, card_code: str | None = None, reads: Reads | None = None
+    ) -> None:
         """Read a caller's credential, merchant and card from the store in one query.
 
         Inside a request scope (the service opens one per request: FRESH), later
-        reads of them in the same request need no query of their own.
+        reads of them in the same request need no query of their own. `reads`
+        names more of what the request will read, given the (cached) merchant.
         """
         parsed = parse_username(username)
         scope = FRESH.get()
-        if parsed is None or scope is None or self.repository.cache is None:
+        cache = self.repository.cache
+        if parsed is None or scope is None or cache is None:
             return
         wanted = [parsed[1]]
         try:
-            credential = self.repository.cache.get(parsed[1])
+            credential = cache.get(parsed[1])
         except KeyError:
             credential = None
         if isinstance(credential, Credential):
             wanted.append(credential.merchant_id)
             if card_code:
                 wanted.append(card_id(credential.merchant_id, card_code))
+            if reads is not None:
+                try:
+                    merchant = cache.get(credential.merchant_id)
+                except KeyError:
+                    merchant = None
+                if isinstance(merchant, Merchant):
+                    wanted += reads(merchant)
         scope.update(self.cached.refresh(wanted))
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:

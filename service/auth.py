@@ -14,6 +14,7 @@ from flask import current_app, g, request
 from domain.credentials import split_token
 from domain.errors import Forbidden, MerchantNotFound, Unauthorized
 from domain.ledger import Ledger
+from domain.scoped_store import Reads
 
 PLATFORM_ADMIN = "platform-admin"
 
@@ -84,8 +85,11 @@ def require(*kinds: str, card_code: str | None = None) -> Principal:
     return principal
 
 
-def require_basic(kind: str = "webhook") -> Principal:
-    """Authenticate HTTP Basic credentials of a webhook."""
+def require_basic(kind: str = "webhook", reads: Reads | None = None) -> Principal:
+    """Authenticate HTTP Basic credentials of a webhook.
+
+    `reads` names what the request will read, to fetch it with the credential.
+    """
     g.auth_challenge = 'Basic realm="giftledger-webhooks", charset="UTF-8"'
     header = request.headers.get("Authorization", "")
     scheme, _, encoded = header.partition(" ")
@@ -96,7 +100,7 @@ def require_basic(kind: str = "webhook") -> Principal:
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthorized("malformed HTTP Basic credentials") from None
     username, _, secret = decoded.partition(":")
-    credential = ledger().authenticate(username, secret)
+    credential = ledger().authenticate(username, secret, reads=reads)
     if credential.kind != kind:
         raise Forbidden(f"this endpoint needs a {kind} credential")
     principal = Principal(credential.kind, credential.merchant_id, username)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from domain.errors import InvalidRequest, NotFound
+from domain.errors import InvalidRequest, LedgerError, NotFound
+from domain.merchant import Merchant
 from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
 from service.auth import ledger, require, require_basic
 from service.lightspeed.answers import (
@@ -22,7 +24,7 @@ from service.lightspeed.answers import (
     StoredReceiptSchema,
     public_outcomes,
 )
-from service.lightspeed.lines import read_lines
+from service.lightspeed.lines import ReceiptLines, read_lines
 from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
 from service.lightspeed.translate import named_cards, plan
 from service.openapi import documented
@@ -46,9 +48,8 @@ ADMIN_ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_fo
 )  # fmt: skip
 def rtn() -> Response:
     """Take a Lightspeed K-Series receipt notification (OPEN, UPDATE or CLOSE)."""
-    principal = require_basic("webhook")
-    raw = _body()
-    receipt = parse_receipt(raw)
+    principal = require_basic("webhook", reads=_receipt_reads)
+    raw, receipt = _receipt()
     merchant = ledger().merchant(principal.own_merchant(), copy=False)
     site_id = merchant.site_for_location(receipt["businessLocationId"])
     lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
@@ -56,19 +57,7 @@ def rtn() -> Response:
     if kind != "CLOSE" and not lines.cancelled:
         # OPEN and UPDATE move no money; the CLOSE carries the final snapshot.
         return jsonify(receipt_id=None, notification_type=kind, outcomes=[])
-    header = ReceiptHeader(
-        merchant_id=merchant.id,
-        location_id=lines.location_id,
-        account_id=lines.account_id,
-        site_id=site_id,
-        notification_type=kind,
-        origin_account_id=lines.origin_account_id,
-        payload=raw.decode("utf-8"),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        actor=principal.credential_id,
-        has_gift_card_lines=lines.has_gift_card_lines,
-        card_ids=named_cards(lines, merchant.id),
-    )
+    header = _header(merchant, site_id, raw, lines, principal.credential_id)
 
     def planner(context: ReceiptContext) -> list[Command]:
         return plan(lines, context, merchant.currency)
@@ -83,6 +72,49 @@ def rtn() -> Response:
     return jsonify(
         receipt_id=result.receipt_id, notification_type=kind, outcomes=outcomes
     )
+
+
+def _header(
+    merchant: Merchant, site_id: str, raw: bytes, lines: ReceiptLines, actor: str
+) -> ReceiptHeader:
+    return ReceiptHeader(
+        merchant_id=merchant.id,
+        location_id=lines.location_id,
+        account_id=lines.account_id,
+        site_id=site_id,
+        notification_type=lines.notification_type,
+        origin_account_id=lines.origin_account_id,
+        payload=raw.decode("utf-8"),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        actor=actor,
+        has_gift_card_lines=lines.has_gift_card_lines,
+        card_ids=named_cards(lines, merchant.id),
+    )
+
+
+def _receipt_reads(merchant: Merchant) -> list[UUID]:
+    """What applying the body's receipt will read, so that authentication reads it
+    in the same query. Asked with the cached merchant, once the secret matched; a
+    body that is no receipt reads nothing more, and fails later, in its turn."""
+    try:
+        raw, receipt = _receipt()
+        site_id = merchant.site_for_location(receipt["businessLocationId"])
+        lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
+        if lines.notification_type != "CLOSE" and not lines.cancelled:
+            return []
+        header = _header(merchant, site_id, raw, lines, "")
+    except (LedgerError, HTTPException):
+        return []
+    return ledger().receipt_reads(header)
+
+
+def _receipt() -> tuple[bytes, dict[str, Any]]:
+    """The raw body (read once: it is not cached) and the receipt in it."""
+    if "rtn_raw" not in g:
+        g.rtn_raw = _body()
+    if "rtn_receipt" not in g:
+        g.rtn_receipt = parse_receipt(g.rtn_raw)
+    return g.rtn_raw, g.rtn_receipt
 
 
 def _body() -> bytes:

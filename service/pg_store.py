@@ -10,6 +10,7 @@ lock is then held for the INSERT and the commit only, never across the network.
 
 Reading several aggregates, cached (events after a version) or not (latest
 snapshot, then events), also takes one query here (`select_for_refresh`).
+Both statements go straight through libpq, in binary (service/pg_wire.py).
 """
 
 from __future__ import annotations
@@ -27,24 +28,23 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
+
+from service.pg_wire import (
+    ARRAY_OF,
+    BYTEA_OID,
+    INT8_OID,
+    TEXT_OID,
+    UUID_OID,
+    Prepared,
+    array,
+    int8,
+    read_int8,
+    uuid_array,
+)
 
 FUNCTION = "giftledger_insert_events"
 log = logging.getLogger("giftledger.store")
-
-
-def reused_cursor(conn: Any) -> Any:
-    """The connection's own tuple cursor, made once.
-
-    A new cursor starts with empty adapter caches: psycopg then looks up the
-    dumper of each array parameter again, ~40 us a statement.
-    """
-    curs = getattr(conn, "giftledger_cursor", None)
-    if curs is None or curs.closed:
-        curs = conn.cursor(row_factory=tuple_row)
-        conn.giftledger_cursor = curs
-    return curs
 
 
 class LedgerRecorder(PostgresApplicationRecorder):
@@ -61,8 +61,8 @@ class LedgerRecorder(PostgresApplicationRecorder):
             "channel": Identifier(self.channel_name),
             "function": Identifier(FUNCTION),
         }
-        # The events go as four parallel arrays: psycopg dumps them in binary,
-        # where an array of the composite type is escaped as text in Python.
+        # The events go as four parallel arrays, packed in binary: an array of
+        # the composite type would have to be escaped as text in Python.
         self.sql_create_statements += [
             SQL(
                 "DROP FUNCTION IF EXISTS {schema}.{function}({schema}.{event}[])"
@@ -82,11 +82,11 @@ class LedgerRecorder(PostgresApplicationRecorder):
             ).format(timeout=datastore.lock_timeout, **names),
         ]
         self.has_function = True
-        self._rendered: dict[int, bytes] = {}
-        self._refresh_statements: dict[tuple[int, int, str | None], Composed] = {}
-        self.insert_call = SQL(
-            "SELECT * FROM {schema}.{function}(%b, %b, %b, %b)"
-        ).format(**names)
+        self._refresh_statements: dict[tuple[int, int, str | None], Prepared] = {}
+        self.insert_call = Prepared(
+            SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(**names),
+            [ARRAY_OF[oid] for oid in (UUID_OID, INT8_OID, TEXT_OID, BYTEA_OID)],
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -99,16 +99,20 @@ class LedgerRecorder(PostgresApplicationRecorder):
             return self._insert_pipelined(stored_events, **kwargs)
         try:
             with self.datastore.get_connection() as conn:
-                query = self._bytes(self.insert_call, conn)
-                columns = (
-                    [e.originator_id for e in stored_events],
-                    [e.originator_version for e in stored_events],
-                    [e.topic for e in stored_events],
-                    [e.state for e in stored_events],
+                result = self.insert_call.run(
+                    conn,
+                    (
+                        uuid_array([e.originator_id for e in stored_events]),
+                        array(
+                            INT8_OID,
+                            [int8(e.originator_version) for e in stored_events],
+                        ),
+                        array(TEXT_OID, [e.topic.encode() for e in stored_events]),
+                        array(BYTEA_OID, [e.state for e in stored_events]),
+                    ),
                 )
-                curs = reused_cursor(conn)
-                curs.execute(query, columns, prepare=True)
-                return [int(row[0]) for row in curs.fetchall()]
+                value: Any = result.get_value
+                return [read_int8(value(n, 0)) for n in range(result.ntuples)]
         except ProgrammingError as error:
             if FUNCTION not in str(error):
                 raise
@@ -138,23 +142,30 @@ class LedgerRecorder(PostgresApplicationRecorder):
         if not after and not load:
             return [], []
         statement = self._refresh_statement(len(after), len(load), snapshots_table)
-        params: list[Any] = [value for pair in after for value in pair]
+        params: list[bytes] = []
+        for aggregate_id, version in after:
+            params += (aggregate_id.bytes, int8(version))
         for aggregate_id in load:
-            params += [aggregate_id] * (3 if snapshots_table else 1)
+            params += [aggregate_id.bytes] * (3 if snapshots_table else 1)
         snapshots: list[StoredEvent] = []
         events: list[StoredEvent] = []
         with self.datastore.get_connection() as conn:
-            query = self._bytes(statement, conn)
-            curs = reused_cursor(conn)
-            curs.execute(query, params, prepare=True)
-            for kind, originator_id, version, topic, state in curs.fetchall():
-                stored = StoredEvent(originator_id, version, topic, bytes(state))
-                (snapshots if kind else events).append(stored)
+            result = statement.run(conn, params)
+            value: Any = result.get_value  # no NULLs: every column is NOT NULL
+            for row in range(result.ntuples):
+                stored = StoredEvent(
+                    UUID(bytes=value(row, 1)),
+                    read_int8(value(row, 2)),
+                    value(row, 3).decode(),
+                    value(row, 4),
+                )
+                # The first column is an int4: 1 for a snapshot, 0 for an event.
+                (snapshots if value(row, 0)[-1] else events).append(stored)
         return snapshots, events
 
     def _refresh_statement(
         self, after: int, load: int, snapshots_table: str | None
-    ) -> Composed:
+    ) -> Prepared:
         """An OR of index look-ups and a few UNION ALLs: cheap to plan and bind."""
         shape = (after, load, snapshots_table)
         if shape in self._refresh_statements:
@@ -189,18 +200,12 @@ class LedgerRecorder(PostgresApplicationRecorder):
         ).format(columns, events, since)
         for _ in range(load):
             parts += [latest, rest] if snapshots_table else [rest]
-        statement = SQL("{} ORDER BY 2, 1 DESC, 3").format(
-            SQL(" UNION ALL ").join(parts)
+        types = [UUID_OID, INT8_OID] * after + [UUID_OID] * (
+            load * (3 if snapshots_table else 1)
+        )
+        statement = Prepared(
+            SQL("{} ORDER BY 2, 1 DESC, 3").format(SQL(" UNION ALL ").join(parts)),
+            types,
         )
         self._refresh_statements[shape] = statement
         return statement
-
-    def _bytes(self, statement: Composed, conn: Any) -> bytes:
-        # Rendering a composed statement costs more than the query on a warm
-        # connection; the text never changes, so render it once.
-        try:
-            return self._rendered[id(statement)]
-        except KeyError:
-            rendered = statement.as_bytes(conn)
-            self._rendered[id(statement)] = rendered
-            return rendered
