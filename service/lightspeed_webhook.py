@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import logging
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -27,11 +27,11 @@ from service.lightspeed.answers import (
 from service.lightspeed.lines import ReceiptLines, read_lines
 from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
 from service.lightspeed.translate import named_cards, plan
+from service.logs import note
 from service.openapi import documented
 from service.schemas import load
 
 bp = Blueprint("lightspeed_webhook", __name__)
-log = logging.getLogger("giftledger.lightspeed")
 ADMIN_ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")
 
 
@@ -52,32 +52,39 @@ def rtn() -> Response:
     raw, receipt = _receipt()
     merchant = ledger().merchant(principal.own_merchant(), copy=False)
     site_id = merchant.site_for_location(receipt["businessLocationId"])
-    lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
+    lines, header = _lines_and_header(merchant, site_id, raw, receipt)
     kind = lines.notification_type
     if kind != "CLOSE" and not lines.cancelled:
         # OPEN and UPDATE move no money; the CLOSE carries the final snapshot.
         return jsonify(receipt_id=None, notification_type=kind, outcomes=[])
-    header = _header(merchant, site_id, raw, lines, principal.credential_id)
+    header = replace(header, actor=principal.credential_id)
 
     def planner(context: ReceiptContext) -> list[Command]:
         return plan(lines, context, merchant.currency)
 
     result = ledger().apply_receipt(header, planner)
     outcomes = public_outcomes(result.outcomes, result.duplicate)
-    log.info(
-        "rtn %s location=%s account=%s retry=%s outcomes=%s",
-        kind, lines.location_id, lines.account_id, receipt.get("retryCounter"),
-        ",".join(f"{o['kind']}:{o['result']}" for o in outcomes) or "none",
+    note(
+        rtn=kind, location=lines.location_id, account=lines.account_id,
+        retry=receipt.get("retryCounter"),
+        outcomes=",".join(f"{o['kind']}:{o['result']}" for o in outcomes) or "none",
     )  # fmt: skip
     return jsonify(
         receipt_id=result.receipt_id, notification_type=kind, outcomes=outcomes
     )
 
 
-def _header(
-    merchant: Merchant, site_id: str, raw: bytes, lines: ReceiptLines, actor: str
-) -> ReceiptHeader:
-    return ReceiptHeader(
+def _lines_and_header(
+    merchant: Merchant, site_id: str, raw: bytes, receipt: dict[str, Any]
+) -> tuple[ReceiptLines, ReceiptHeader]:
+    """The receipt's gift-card lines and header (actor left blank), worked out
+    once per request for the merchant (the read-ahead's cached one is usually
+    the very object authentication then confirmed)."""
+    done = g.get("rtn_lines")
+    if done is not None and done[0] is merchant:
+        return done[1], done[2]
+    lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
+    header = ReceiptHeader(
         merchant_id=merchant.id,
         location_id=lines.location_id,
         account_id=lines.account_id,
@@ -86,10 +93,12 @@ def _header(
         origin_account_id=lines.origin_account_id,
         payload=raw.decode("utf-8"),
         sha256=hashlib.sha256(raw).hexdigest(),
-        actor=actor,
+        actor="",
         has_gift_card_lines=lines.has_gift_card_lines,
         card_ids=named_cards(lines, merchant.id),
     )
+    g.rtn_lines = (merchant, lines, header)
+    return lines, header
 
 
 def _receipt_reads(merchant: Merchant) -> list[UUID]:
@@ -99,10 +108,9 @@ def _receipt_reads(merchant: Merchant) -> list[UUID]:
     try:
         raw, receipt = _receipt()
         site_id = merchant.site_for_location(receipt["businessLocationId"])
-        lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
+        lines, header = _lines_and_header(merchant, site_id, raw, receipt)
         if lines.notification_type != "CLOSE" and not lines.cancelled:
             return []
-        header = _header(merchant, site_id, raw, lines, "")
     except (LedgerError, HTTPException):
         return []
     return ledger().receipt_reads(header)

@@ -8,6 +8,7 @@ which error comes first never changes.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from uuid import UUID
 
@@ -126,3 +127,17 @@ def test_a_webhook_revoked_by_the_other_worker_fails_at_once(
     assert (refused.status_code, refused.json["code"]) == (401, "unauthorized")
     assert hook.position() == before
     assert hook.balance(CODE) == 10_000 - 2_000
+
+
+def test_the_access_log_line_says_what_became_of_the_receipt(
+    hook: Webhook, monkeypatch: pytest.MonkeyPatch
+):
+    lines: list[dict] = []
+    access = logging.getLogger("giftledger.access")
+    monkeypatch.setattr(access, "handle", lambda record: lines.append(record.fields))
+    hook.close(_paid(5))
+    (line,) = lines  # one line per request, the receipt's fields in it
+    assert line["path"] == "/v1/webhooks/lightspeed/rtn"
+    assert (line["status"], line["rtn"], line["account"]) == (200, "CLOSE", "5")
+    assert line["outcomes"] == "payment:applied"
+    assert line["location"] == "40570261078018"
