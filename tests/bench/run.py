@@ -41,7 +41,7 @@ RESULTS = ROOT / "var" / "bench" / "results.json"
 def main(argv: list[str] | None = None) -> int:
     """Run every scenario and print the markdown table."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario")
+    parser.add_argument("--runs", type=int, default=5, help="runs per scenario")
     parser.add_argument("--seconds", type=int, default=5, help="length of a run")
     parser.add_argument("--backlog", type=int, default=100_000)
     parser.add_argument(
@@ -123,10 +123,7 @@ def bench(
                 measured[name].append(run_wrk(name, base, seconds, run_env))
         step(f"throughput: {runs} x {seconds:g} s per scenario")
         if quick:
-            return {
-                "throughput": {k: Summary.of(v).__dict__ for k, v in measured.items()},
-                "steps": step.done,
-            }
+            return {**_throughput(measured), "steps": step.done}
         # Both workers load the long card once (snapshot + events) before timing;
         # a fresh card costs nothing to load. Steady state is what is compared.
         warm = {**env, "BENCH_CARD": long_card}
@@ -147,7 +144,7 @@ def bench(
     catch = catchup.measure(url, merchant.merchant_id, backlog, tmp)
     step("projector catch-up")
     return {
-        "throughput": {k: Summary.of(v).__dict__ for k, v in measured.items()},
+        **_throughput(measured),
         "latency": {k: Summary.of(v).__dict__ for k, v in latency.items()},
         "history_ratio": statistics.median(
             long.p50_ms / one.p50_ms
@@ -158,6 +155,23 @@ def bench(
         "catchup": catch,
         "steps": step.done,
         "log_tails": logs if _any_failures(measured, latency) else {},
+    }
+
+
+def _throughput(measured: dict[str, list[Run]]) -> dict:
+    """Medians per scenario, each run's req/s, and the ratios to the floor: the
+    median over rounds of a scenario's run against the floor's run just before it
+    (the machine drifts between rounds, much less within one)."""
+    floor = measured["floor"]
+    return {
+        "throughput": {k: Summary.of(v).__dict__ for k, v in measured.items()},
+        "rps_by_run": {k: [round(r.rps) for r in v] for k, v in measured.items()},
+        "ratios": {
+            k: statistics.median(
+                r.rps / f.rps for r, f in zip(v, floor, strict=True) if f.rps
+            )
+            for k, v in measured.items()
+        },
     }
 
 
