@@ -1,9 +1,10 @@
 """Profile one gunicorn worker with py-spy while wrk drives a scenario.
 
-`python -m tests.bench.profile [redemptions|rtn] [seconds]` seeds a fresh database,
-serves it under the production gunicorn command line, and writes py-spy's
-collapsed stacks (wall clock, all threads) to var/bench/profile-<scenario>.txt,
-then prints the busiest leaf frames. py-spy comes with the dev extras.
+`python -m tests.bench.profile [redemptions|rtn] [seconds] [--gil]` seeds a fresh
+database, serves it under the production gunicorn command line, and writes py-spy's
+collapsed stacks (wall clock, all threads; with --gil only the thread holding the
+GIL, i.e. where the worker's CPU goes) to var/bench/profile-<scenario>.txt, then
+prints the busiest leaf frames. py-spy comes with the dev extras.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ IDLE = ("Condition.wait", "EpollSelector.select", "Event.wait", "_worker (", "sl
 
 def main(argv: list[str]) -> int:
     """Profile and print the top frames."""
+    gil = "--gil" in argv
+    argv = [a for a in argv if a != "--gil"]
     scenario = argv[0] if argv else "redemptions"
     seconds = int(argv[1]) if len(argv) > 1 else 8
     out = ROOT / "var" / "bench" / f"profile-{scenario}.txt"
@@ -51,6 +54,8 @@ def main(argv: list[str]) -> int:
             worker = children(app.pid)[0]
             argv_spy = [spy, "record", "-p", str(worker), "-d", str(seconds),
                         "-f", "raw", "-r", "200", "-o", str(out)]  # fmt: skip
+            if gil:
+                argv_spy.append("--gil")
             recorder = subprocess.Popen(argv_spy, stdout=subprocess.DEVNULL)
             env["BENCH_ACCOUNT_BASE"] = "200000000000"
             print(run_wrk(scenario, base, seconds, env))
