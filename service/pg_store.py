@@ -151,7 +151,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         events: list[StoredEvent] = []
         with self.datastore.get_connection() as conn:
             result = statement.run(conn, params)
-            value: Any = result.get_value  # no NULLs: every column is NOT NULL
+            value: Any = result.get_value  # no NULLs: every save writes all four
             for row in range(result.ntuples):
                 stored = StoredEvent(
                     UUID(bytes=value(row, 1)),
