@@ -18,7 +18,14 @@ from flask import Flask
 from service import lightspeed_webhook
 from service.app import create_app
 from service.config import Config
-from tests.lightspeed_support import Webhook, basic, payment, receipt, set_up_webhook
+from tests.lightspeed_support import (
+    SETTINGS,
+    Webhook,
+    basic,
+    payment,
+    receipt,
+    set_up_webhook,
+)
 
 CODE = "7741229000510001"
 
@@ -141,3 +148,25 @@ def test_the_access_log_line_says_what_became_of_the_receipt(
     assert (line["status"], line["rtn"], line["account"]) == (200, "CLOSE", "5")
     assert line["outcomes"] == "payment:applied"
     assert line["location"] == "40570261078018"
+
+
+def test_a_guess_made_with_stale_settings_still_applies_the_receipt(
+    hook: Webhook, config: Config, reads: list[int]
+):
+    hook.close(_paid(1))  # this worker caches the merchant and its settings
+    other = create_app(replace(config, not_found_limit=100_000))
+    try:
+        settings = {**SETTINGS, "payment_method_codes": ["GIFTCARD", "VOUCHER"]}
+        other.extensions["giftledger.ledger"].configure_lightspeed(
+            hook.merchant_id, settings
+        )
+    finally:
+        other.extensions["giftledger.ledger"].close()
+    reads.clear()
+    paid = receipt(2, payments=[payment(20, 15, method="VOUCHER", reference=CODE)])
+    answer = hook.close(paid)
+    # The guess saw no gift-card line (the cached settings knew no VOUCHER) and
+    # read credential, merchant, account and receipt; the command read the card.
+    assert reads == [4, 1]
+    assert [o["result"] for o in answer["outcomes"]] == ["applied"]
+    assert hook.balance(CODE) == 10_000 - 2_000 - 1_500
