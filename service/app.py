@@ -63,8 +63,9 @@ def create_app(config: Config | None = None) -> Flask:
     register_problem_handlers(app)
     _register_request_ids(app)
     if config.watch_database and config.is_postgres:
-        pool = ledger.recorder.datastore.pool  # type: ignore[attr-defined]
-        breaker.install(app, config.database_url, pool)
+        recorder = ledger.recorder
+        watch = breaker.install(app, config.database_url, recorder.datastore.pool)  # type: ignore[attr-defined]
+        recorder.store_down = lambda: watch.down  # type: ignore[attr-defined]
     register_access_log(app)
     _register_blueprints(app)
     return app

@@ -16,18 +16,15 @@ Both statements go straight through libpq, in binary (service/pg_wire.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import (
-    InterfaceError,
-    OperationalError,
     ProgrammingError,
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
 from service.pg_wire import (
@@ -40,6 +37,7 @@ from service.pg_wire import (
     array,
     int8,
     read_int8,
+    retried,
     uuid_array,
 )
 
@@ -82,13 +80,15 @@ class LedgerRecorder(PostgresApplicationRecorder):
             ).format(timeout=datastore.lock_timeout, **names),
         ]
         self.has_function = True
+        # Set by the breaker (service/breaker.py): True while the store is down.
+        self.store_down: Callable[[], bool] = lambda: False
         self._refresh_statements: dict[tuple[int, int, str | None], Prepared] = {}
         self.insert_call = Prepared(
             SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(**names),
             [ARRAY_OF[oid] for oid in (UUID_OID, INT8_OID, TEXT_OID, BYTEA_OID)],
         )
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @retried
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -121,13 +121,19 @@ class LedgerRecorder(PostgresApplicationRecorder):
             self.has_function = False
             return self._insert_pipelined(stored_events, **kwargs)
 
+    @retried
+    def max_notification_id(self) -> int | None:
+        """The last notification id (the library's query, the breaker-aware retries:
+        /readyz and read-your-writes ask it on every call)."""
+        return cast("int | None", super().max_notification_id.__wrapped__(self))
+
     def _insert_pipelined(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
         return ids
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @retried
     def select_for_refresh(
         self,
         after: Sequence[tuple[UUID, int]],

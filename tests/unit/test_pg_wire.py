@@ -1,11 +1,23 @@
-"""Packing parameters for libpq (service/pg_wire.py); the server's view is in
-tests/integration/test_pg_wire.py."""
+"""Packing parameters for libpq, and the breaker-aware retries (service/pg_wire.py);
+the server's view of the packing is in tests/integration/test_pg_wire.py."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from service.pg_wire import INT8_OID, array, int8, numbered, read_int8, uuid_array
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from service import pg_wire
+from service.pg_wire import (
+    INT8_OID,
+    array,
+    int8,
+    numbered,
+    read_int8,
+    retried,
+    uuid_array,
+)
 
 
 def test_placeholders_are_numbered_in_order():
@@ -28,3 +40,39 @@ def test_ints_and_uuids_round_trip():
     ]  # fmt: skip
     some = UUID("12345678-1234-5678-1234-567812345678")
     assert uuid_array([some]).endswith((16).to_bytes(4, "big") + some.bytes)
+
+
+class Store:
+    """A store whose statement fails `failures` times; the breaker's view."""
+
+    def __init__(self, failures: int, down_after: int | None = None) -> None:
+        self.failures, self.down_after, self.calls = failures, down_after, 0
+
+    def store_down(self) -> bool:
+        return self.down_after is not None and self.calls >= self.down_after
+
+    @retried
+    def statement(self) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise OperationalError("connection lost")
+        return "answered"
+
+
+def test_a_lost_connection_is_tried_again_while_the_breaker_is_closed(monkeypatch):
+    monkeypatch.setattr(pg_wire, "WAIT_SECONDS", 0)
+    store = Store(failures=3)
+    assert store.statement() == "answered"
+    assert store.calls == 4
+    hopeless = Store(failures=99)
+    with pytest.raises(OperationalError):
+        hopeless.statement()
+    assert hopeless.calls == pg_wire.ATTEMPTS
+
+
+def test_retries_stop_once_the_breaker_is_open(monkeypatch):
+    monkeypatch.setattr(pg_wire, "WAIT_SECONDS", 0)
+    store = Store(failures=99, down_after=2)  # the watcher notices after 2 tries
+    with pytest.raises(OperationalError):
+        store.statement()
+    assert store.calls == 2
