@@ -156,5 +156,19 @@ class Projector:
                         position,
                         time.monotonic() - started,
                     )
+                else:
+                    self._check_position()
         finally:
             feed.close()
+
+    def _check_position(self) -> None:
+        """Raise PositionMoved if a rebuild swapped in tables behind us.
+
+        A batch finds that out by itself; on a quiet log no batch comes, and the
+        views would stay behind (at the rebuild's position) until the next event.
+        """
+        with self.engine.connect() as conn:
+            stored = self.tracking.read(conn, self.positions)
+        for name, at in stored.items():
+            if at < self.positions[name]:
+                raise PositionMoved(f"{name} moved back to {at}")

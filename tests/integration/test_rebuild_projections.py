@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from domain.origin import Origin
 from projections.events import EventSource
-from projections.rebuild import swap
+from projections.rebuild import prepare_fresh, swap
 from projections.runner import Projector
 from projections.schema import REBUILD, read_models
 from projections.status import projected_position
@@ -119,6 +119,39 @@ def test_a_rebuild_while_the_projector_runs_loses_nothing(ledger, env):
     report = verify(engine, LIVE, EventSource(ledger))
     assert report.ok, report.differences[:5]
     assert len(card_rows(engine)) == 12
+
+
+def test_an_idle_projector_catches_up_after_a_swap_puts_it_behind(ledger, env):
+    """A rebuild can swap in tables behind the running projector (it built while
+    the projector went on). With no new event to show it, the projector must
+    still notice, and apply again what the swap took back."""
+    merchant = ledger.register_merchant("Bistro", "GBP")
+    seed_loads(ledger, merchant.id, cards=3, loads=40)
+    engine = engine_for(env)
+    source = EventSource(ledger)
+    prepare_fresh(engine)
+    behind = Projector(engine, source, suffix=REBUILD).catch_up(upto=50)
+    head = ledger.recorder.max_notification_id()
+    projector = Projector(engine, source, batch_size=64)
+    stop = threading.Event()
+    thread = threading.Thread(target=projector.run, args=(stop, 0.02))
+    thread.start()
+    try:
+        _wait_for(lambda: projected_position(engine) == head)
+        assert swap(engine) == behind == 50  # the live views are now at 50
+        _wait_for(lambda: projected_position(engine) == head)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert projected_position(engine) == head
+    report = verify(engine, LIVE, source)
+    assert report.ok, report.differences[:5]
+
+
+def _wait_for(condition, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def test_a_rebuild_brings_an_old_table_layout_up_to_date(ledger, env):
