@@ -89,12 +89,9 @@ class MerchantCommands(LedgerCore):
 
         The credential, its merchant, the card the request names (if any) and
         what `reads` names are read from the store in one query, for the rest of
-        the request. `reads` is only asked once the secret matches the cached
-        credential: a stranger's request is never looked into.
+        the request (`reads` only once the secret matches the cached credential).
         """
-        if reads is not None and not self._cached_secret_matches(username, secret):
-            reads = None
-        self.prefetch(username, card_code, reads)
+        self.prefetch(username, card_code, reads, secret)
         parsed = parse_username(username)
         credential = self.get_aggregate(parsed[1], copy=False) if parsed else None
         if not isinstance(credential, Credential) or not credential.verify(secret):
@@ -103,14 +100,3 @@ class MerchantCommands(LedgerCore):
             # A username re-prefixed with another kind is not this credential.
             raise Unauthorized("invalid or revoked credentials")
         return credential
-
-    def _cached_secret_matches(self, username: str, secret: str) -> bool:
-        parsed = parse_username(username)
-        cache = self.repository.cache
-        if parsed is None or cache is None:
-            return False
-        try:
-            credential = cache.get(parsed[1])
-        except KeyError:
-            return False
-        return isinstance(credential, Credential) and credential.verify(secret)

@@ -54,13 +54,19 @@ class ScopedStore(BackgroundSnapshots):
         )
 
     def prefetch(
-        self, username: str, card_code: str | None = None, reads: Reads | None = None
+        self,
+        username: str,
+        card_code: str | None = None,
+        reads: Reads | None = None,
+        secret: str = "",
     ) -> None:
         """Read a caller's credential, merchant and card from the store in one query.
 
         Inside a request scope (the service opens one per request: FRESH), later
         reads of them in the same request need no query of their own. `reads`
-        names more of what the request will read, given the (cached) merchant.
+        names more of what the request will read, given the (cached) merchant; it
+        is only asked once `secret` matches the cached credential, so a stranger's
+        request is never looked into.
         """
         parsed = parse_username(username)
         scope = FRESH.get()
@@ -76,7 +82,7 @@ class ScopedStore(BackgroundSnapshots):
             wanted.append(credential.merchant_id)
             if card_code:
                 wanted.append(card_id(credential.merchant_id, card_code))
-            if reads is not None:
+            if reads is not None and credential.verify(secret):
                 try:
                     merchant = cache.get(credential.merchant_id)
                 except KeyError:

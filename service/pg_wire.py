@@ -107,12 +107,12 @@ class Prepared:
         if prepared is None:
             prepared = conn.giftledger_prepared = set()
         pgconn = conn.pgconn
+        if not self.text:
+            self.text = numbered(self.sql.as_bytes(conn))
+            # Named by content: recorders sharing a connection never clash.
+            digest = hashlib.sha256(self.text + repr(self.types).encode())
+            self.name = b"giftledger_" + digest.hexdigest()[:24].encode()
         for attempt in (1, 2):
-            if not self.text:
-                self.text = numbered(self.sql.as_bytes(conn))
-                # Named by content: recorders sharing a connection never clash.
-                digest = hashlib.sha256(self.text + repr(self.types).encode())
-                self.name = b"giftledger_" + digest.hexdigest()[:24].encode()
             if self.name not in prepared:
                 _check(pgconn, pgconn.prepare(self.name, self.text, self.types))
                 prepared.add(self.name)
