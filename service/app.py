@@ -18,6 +18,7 @@ from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
 from service.logs import configure_logging, register_access_log
+from service.pg_lease import ConnectionLease
 from service.problems import register_problem_handlers
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -61,7 +62,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     configure_logging()
     register_problem_handlers(app)
-    _register_request_ids(app)
+    _register_request_scope(app, getattr(ledger.recorder, "lease", None))
     if config.watch_database and config.is_postgres:
         recorder = ledger.recorder
         watch = breaker.install(app, config.database_url, recorder.datastore.pool)  # type: ignore[attr-defined]
@@ -71,18 +72,23 @@ def create_app(config: Config | None = None) -> Flask:
     return app
 
 
-def _register_request_ids(app: Flask) -> None:
+def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
+    begin = lease.begin if lease else lambda: None
+    end = lease.end if lease else lambda: None
+
     @app.before_request
     def assign_request_id() -> None:
         presented = request.headers.get("X-Request-Id", "")
         g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
         LAST_POSITION.set(None)
         FRESH.set({})
+        begin()
 
     @app.teardown_request
-    def forget_fresh_aggregates(_: BaseException | None) -> None:
+    def end_request_scope(_: BaseException | None) -> None:
         # Fresh means "read from the store during this request": never longer.
         FRESH.set(None)
+        end()
 
     @app.before_request
     def refuse_oversized_chunked_bodies() -> None:

@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Composed, Identifier
 
+from service.pg_lease import ConnectionLease
 from service.pg_wire import (
     ARRAY_OF,
     BYTEA_OID,
@@ -80,6 +81,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
             ).format(timeout=datastore.lock_timeout, **names),
         ]
         self.has_function = True
+        self.lease = ConnectionLease(datastore)
         # Set by the breaker (service/breaker.py): True while the store is down.
         self.store_down: Callable[[], bool] = lambda: False
         self._refresh_statements: dict[tuple[int, int, str | None], Prepared] = {}
@@ -97,22 +99,14 @@ class LedgerRecorder(PostgresApplicationRecorder):
             return []
         if not self.has_function:
             return self._insert_pipelined(stored_events, **kwargs)
+        params = (
+            uuid_array([e.originator_id for e in stored_events]),
+            array(INT8_OID, [int8(e.originator_version) for e in stored_events]),
+            array(TEXT_OID, [e.topic.encode() for e in stored_events]),
+            array(BYTEA_OID, [e.state for e in stored_events]),
+        )
         try:
-            with self.datastore.get_connection() as conn:
-                result = self.insert_call.run(
-                    conn,
-                    (
-                        uuid_array([e.originator_id for e in stored_events]),
-                        array(
-                            INT8_OID,
-                            [int8(e.originator_version) for e in stored_events],
-                        ),
-                        array(TEXT_OID, [e.topic.encode() for e in stored_events]),
-                        array(BYTEA_OID, [e.state for e in stored_events]),
-                    ),
-                )
-                value: Any = result.get_value
-                return [read_int8(value(n, 0)) for n in range(result.ntuples)]
+            result = self.lease.run(lambda conn: self.insert_call.run(conn, params))
         except ProgrammingError as error:
             if FUNCTION not in str(error):
                 raise
@@ -120,6 +114,8 @@ class LedgerRecorder(PostgresApplicationRecorder):
             log.warning("%s is missing: run `giftledger init-db`", FUNCTION)
             self.has_function = False
             return self._insert_pipelined(stored_events, **kwargs)
+        value: Any = result.get_value
+        return [read_int8(value(n, 0)) for n in range(result.ntuples)]
 
     @retried
     def max_notification_id(self) -> int | None:
@@ -155,18 +151,17 @@ class LedgerRecorder(PostgresApplicationRecorder):
             params += [aggregate_id.bytes] * (3 if snapshots_table else 1)
         snapshots: list[StoredEvent] = []
         events: list[StoredEvent] = []
-        with self.datastore.get_connection() as conn:
-            result = statement.run(conn, params)
-            value: Any = result.get_value  # no NULLs: every save writes all four
-            for row in range(result.ntuples):
-                stored = StoredEvent(
-                    UUID(bytes=value(row, 1)),
-                    read_int8(value(row, 2)),
-                    value(row, 3).decode(),
-                    value(row, 4),
-                )
-                # The first column is an int4: 1 for a snapshot, 0 for an event.
-                (snapshots if value(row, 0)[-1] else events).append(stored)
+        result = self.lease.run(lambda conn: statement.run(conn, params))
+        value: Any = result.get_value  # no NULLs: every save writes all four
+        for row in range(result.ntuples):
+            stored = StoredEvent(
+                UUID(bytes=value(row, 1)),
+                read_int8(value(row, 2)),
+                value(row, 3).decode(),
+                value(row, 4),
+            )
+            # The first column is an int4: 1 for a snapshot, 0 for an event.
+            (snapshots if value(row, 0)[-1] else events).append(stored)
         return snapshots, events
 
     def _refresh_statement(
