@@ -6,6 +6,43 @@ from collections import ChainMap
 from typing import Any
 
 
+class SealedAggregateError(RuntimeError):
+    """An event was triggered on an aggregate already saved and shared by the cache."""
+
+
+class Sealable:
+    """Mixin: refuses new events once sealed, so the cache can keep the very object
+    a command saved instead of a copy of it (a command gets its own copy anyway).
+
+    The mark is a slot, not an attribute: copies, snapshots and equality, which all
+    go by `__dict__`, never see it.
+    """
+
+    __slots__ = ("_sealed",)
+    _sealed: bool
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """The library's trigger_event, refused on a sealed aggregate."""
+        try:
+            sealed = self._sealed
+        except AttributeError:  # made by the library, not copied: never sealed
+            sealed = False
+        if sealed:
+            raise SealedAggregateError(f"{type(self).__name__} {self!r} was saved")
+        super().trigger_event(*args, **kwargs)  # type: ignore[misc]
+
+
+def seal(aggregate: Any) -> None:
+    """Mark a saved aggregate as shared: no event may change it any more."""
+    if isinstance(aggregate, Sealable):
+        aggregate._sealed = True
+
+
+def is_sealed(aggregate: Any) -> bool:
+    """Whether the aggregate was saved and is shared (its copies never are)."""
+    return bool(getattr(aggregate, "_sealed", False))
+
+
 def plain_copy(value: Any) -> Any:
     """Copy JSON-like state: new dicts, lists and sets; anything else is shared.
 
@@ -22,11 +59,12 @@ def plain_copy(value: Any) -> Any:
     return value
 
 
-class FastCopy:
+class FastCopy(Sealable):
     """Mixin: the repository's copy of a cached aggregate, via plain_copy."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         clone = object.__new__(type(self))
+        clone._sealed = False
         memo[id(self)] = clone
         clone.__dict__.update(plain_copy(self.__dict__))
         return clone

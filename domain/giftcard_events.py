@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.copying import fork_layers
+from domain.copying import Sealable, fork_layers
 
 ACTIVE, BLOCKED, VOIDED, EXPIRED = "active", "blocked", "voided", "expired"
 ISSUE_LOAD = "issue"
@@ -28,7 +28,7 @@ OPEN, CAPTURED, RELEASED = "open", "captured", "released"
 Origin = dict[str, Any]
 
 
-class GiftCardEvents(Aggregate):
+class GiftCardEvents(Sealable, Aggregate):
     """The state of a card as its events build it."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> GiftCardEvents:
@@ -43,6 +43,7 @@ class GiftCardEvents(Aggregate):
         mutable is deep-copied as usual.
         """
         clone = object.__new__(type(self))
+        clone._sealed = False
         memo[id(self)] = clone
         for name, value in list(self.__dict__.items()):
             if name in COPY_ON_WRITE:

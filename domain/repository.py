@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Repository
 
 from domain.batch_reads import project_aggregate, read_many
+from domain.copying import seal
 
 # The aggregates this thread's current request or command has read from the
 # store, as of that read (None: no such aggregate). Reading one again needs no
@@ -84,7 +85,8 @@ class LockedRepository(Repository[UUID]):
         return found
 
     def keep(self, aggregate: Any) -> Any:
-        """Cache an aggregate no one will change; returns the newest cached."""
+        """Cache an aggregate, sealed (no event may change it now); returns the
+        newest cached."""
         assert self.cache is not None
         with self._stripe(aggregate.id):
             try:
@@ -93,6 +95,7 @@ class LockedRepository(Repository[UUID]):
                     return cached
             except KeyError:
                 pass
+            seal(aggregate)
             self.cache.put(aggregate.id, aggregate)
             return aggregate
 
@@ -122,6 +125,7 @@ class LockedRepository(Repository[UUID]):
                 ]
                 if missing and missing[0].originator_version == aggregate.version + 1:
                     aggregate = project_aggregate(deepcopy(aggregate), missing)
+                    seal(aggregate)
                     self.cache.put(aggregate_id, aggregate)
             # Anything at or past what the store held when queried is current.
             if aggregate is not None and aggregate.version >= latest:

@@ -7,7 +7,6 @@ the store in one query and kept in its scope (FRESH); saves update the cache.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from copy import deepcopy
 from typing import Any, cast
 from uuid import UUID
 
@@ -99,8 +98,9 @@ class ScopedStore(BackgroundSnapshots):
         scope = FRESH.get()
         for obj in objs:
             if isinstance(obj, CACHED_ON_SAVE):
-                # A copy: the caller's object may still change, the cache's never.
-                kept = self.cached.keep(deepcopy(obj))
+                # The saved object itself, sealed by keep(): the caller may still
+                # read it, never change it; every command works on a copy.
+                kept = self.cached.keep(obj)
                 if scope is not None:
                     scope[obj.id] = kept
             elif scope is not None and obj is not None:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import copy
 from uuid import uuid4
 
+import pytest
+
 from domain.card_codes import card_id
-from domain.copying import FLATTEN_AT, fork_layers, plain_copy
+from domain.copying import (
+    FLATTEN_AT,
+    SealedAggregateError,
+    fork_layers,
+    is_sealed,
+    plain_copy,
+    seal,
+)
 from domain.giftcard import GiftCard
 
 
@@ -76,3 +85,31 @@ def test_a_copied_card_and_the_cached_one_change_apart():
         assert f"c{n}" in cached.redemptions and f"c{n}" not in command.redemptions
         assert command.balance == cached.balance + 1
     assert len(cached.applied) == FLATTEN_AT + 11
+
+
+def test_a_sealed_card_refuses_events_and_its_copies_do_not():
+    merchant = uuid4()
+    card = GiftCard.issue(
+        card_id(merchant, "C2"), merchant, "****C2", "GBP", 10_000, None, origin("i")
+    )
+    card.collect_events()
+    seal(card)
+    with pytest.raises(SealedAggregateError):
+        card.redeem("r1", 1, card.created_on, origin("k1"))
+    assert card.balance == 10_000 and card.pending_events == []
+    command = copy.deepcopy(card)
+    assert is_sealed(card) and not is_sealed(command)
+    command.redeem("r1", 1, card.created_on, origin("k1"))
+    assert command.balance == 9_999 and card.balance == 10_000
+
+
+def test_the_seal_is_not_state_copies_and_equality_never_see_it():
+    merchant = uuid4()
+    card = GiftCard.issue(
+        card_id(merchant, "C3"), merchant, "****C3", "GBP", 500, None, origin("i")
+    )
+    card.collect_events()
+    unsealed = copy.deepcopy(card)
+    seal(card)
+    assert "_sealed" not in card.__dict__  # nor in a snapshot, taken from __dict__
+    assert card == unsealed
