@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from service.schemas import CardSchema
 from tests.e2e.support import (
     created,
     hold_body,
@@ -216,3 +219,11 @@ def test_a_blocked_card_cannot_be_spent_at_the_pos(client, merchant, platform):
         assert (answer.status_code, answer.json["code"]) == (409, "card_not_active")
     card = created(client.get(f"/v1/pos/cards/{code}", headers=merchant.pos), 200)
     assert card["state"] == "blocked"
+
+
+def test_answers_list_fields_in_the_documented_order(client, merchant):
+    code = issue_card(client, merchant, 5000)
+    raw = client.get(f"/v1/pos/cards/{code}", headers=merchant.pos).get_data()
+    card = json.loads(raw, object_pairs_hook=list)
+    # The schema's order (the OpenAPI document's), not sorted: masked_code first.
+    assert [key for key, _ in card] == list(CardSchema().fields)
