@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -13,6 +14,8 @@ from domain.copying import FastCopy
 from domain.errors import InvalidRequest
 
 KINDS = {"webhook": "glw", "pos": "glp", "admin": "gla"}
+_KIND_OF_PREFIX = {prefix: kind for kind, prefix in KINDS.items()}
+USERNAME_LENGTH = 36  # a 3-letter kind prefix, "_", 32 hex digits
 
 
 def hash_secret(secret: str) -> str:
@@ -32,12 +35,18 @@ def username_for(kind: str, credential_id: UUID) -> str:
 
 def parse_username(username: str) -> tuple[str, UUID] | None:
     """The kind and credential id of a username, or None when malformed."""
+    if len(username) != USERNAME_LENGTH:
+        return None  # nor is it cached: a stranger's header is never kept
+    return _parse_username(username)
+
+
+@lru_cache(maxsize=1024)  # asked twice per request (read-ahead, then the check)
+def _parse_username(username: str) -> tuple[str, UUID] | None:
     prefix, _, hex_id = username.partition("_")
-    kinds = {v: k for k, v in KINDS.items()}
-    if prefix not in kinds or len(hex_id) != 32:
+    if prefix not in _KIND_OF_PREFIX or len(hex_id) != 32:
         return None
     try:
-        return kinds[prefix], UUID(hex=hex_id)
+        return _KIND_OF_PREFIX[prefix], UUID(hex=hex_id)
     except ValueError:
         return None
 

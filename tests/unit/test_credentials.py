@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 
+from domain import credentials
 from domain.credentials import (
     KINDS,
     Credential,
@@ -86,10 +87,20 @@ def test_usernames_carry_the_kind_and_the_id(kind):
 @pytest.mark.parametrize(
     "username",
     ["", "glp", "glp_", "xyz_" + "0" * 32, "glp_" + "0" * 31, "glp_" + "g" * 32,
-     "glp-" + "0" * 32],
+     "glp-" + "0" * 32, "glp_" + "0" * 33, "glp__" + "0" * 32],
 )  # fmt: skip
 def test_malformed_usernames_parse_to_none(username):
     assert parse_username(username) is None
+
+
+def test_only_well_formed_usernames_are_remembered():
+    before = credentials._parse_username.cache_info().currsize
+    for n in range(50):
+        assert parse_username("glp_" + "0" * 32 + "x" * (n + 1) * 100) is None
+    assert credentials._parse_username.cache_info().currsize == before
+    credential_id = uuid4()
+    assert parse_username(username_for("pos", credential_id)) == ("pos", credential_id)
+    assert credentials._parse_username.cache_info().currsize == before + 1
 
 
 def test_a_bearer_token_splits_at_the_first_dot():
