@@ -3,7 +3,7 @@
 A request reads its aggregates and then saves its events. Through the library's
 `get_connection`, each statement checked a connection out of the pool and back in
 (two context managers, the connection's own `with` block and the pool's
-bookkeeping): ~8% of a redemption's worker CPU. Here a request leases one
+bookkeeping; 8% of a redemption's samples under py-spy for the two). Here a request leases one
 connection at its first statement and gives it back when it ends (`begin` and
 `end`, called by the Flask app around each request); outside a request (scripts,
 the projector, tests) every statement checks one out and back in, as before.
