@@ -3,10 +3,11 @@
 A request reads its aggregates and then saves its events. Through the library's
 `get_connection`, each statement checked a connection out of the pool and back in
 (two context managers, the connection's own `with` block and the pool's
-bookkeeping; 8% of a redemption's samples under py-spy for the two). Here a request leases one
-connection at its first statement and gives it back when it ends (`begin` and
-`end`, called by the Flask app around each request); outside a request (scripts,
-the projector, tests) every statement checks one out and back in, as before.
+bookkeeping; together 8% of a redemption's samples under py-spy). Here a request
+leases one connection at its first statement and gives it back when it ends
+(`begin` and `end`, called by the Flask app around each request); outside a
+request (scripts, the projector, tests) every statement checks one out and back
+in, as before.
 
 A statement that fails gives its connection back at once, so a retry after a
 lost connection gets a fresh one from the pool; the pool's own return checks
