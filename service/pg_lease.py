@@ -37,7 +37,6 @@ _LIBRARY_ERRORS: Sequence[tuple[type[psycopg.Error], type[Exception]]] = (
     (psycopg.ProgrammingError, persistence.ProgrammingError),
     (psycopg.NotSupportedError, persistence.NotSupportedError),
     (psycopg.DatabaseError, persistence.DatabaseError),
-    (psycopg.Error, persistence.PersistenceError),
 )
 
 
@@ -78,11 +77,10 @@ class ConnectionLease:
                 local["conn"] = conn
         try:
             result = statement(conn)
-        except psycopg.Error as error:
+        except BaseException as error:
             self._give_back(conn)
-            raise library_error(error) from error
-        except BaseException:
-            self._give_back(conn)
+            if isinstance(error, psycopg.Error):
+                raise library_error(error) from error
             raise
         if local.get("conn") is not conn:
             self.datastore.pool.putconn(conn)
