@@ -24,6 +24,8 @@ from domain.origin import Origin
 from domain.pointers import Pointer
 from domain.views import Outcome
 
+BORN_EXPIRED = {"expires_at": ["must be in the future"]}
+
 
 class CardCommands(HoldCommands):
     """Commands that move a card's money; each is one atomic save."""
@@ -49,6 +51,8 @@ class CardCommands(HoldCommands):
                 if replayed is None:
                     raise CardCodeTaken("a card with that code already exists")
                 return replayed
+            if expires_at is not None and expires_at <= now:
+                raise InvalidRequest("the card would be born expired", BORN_EXPIRED)
             card = GiftCard.issue(
                 card_id(merchant_id, code), merchant_id, mask(code), currency,
                 amount, expires_at, self.event_origin(origin, now),

@@ -16,10 +16,11 @@ from domain.errors import (
 )
 from domain.giftcard_events import ACTIVE, EXPIRED, OPEN, GiftCardEvents
 from domain.money import MAX_MINOR_UNITS
+from domain.time_bounds import in_range, out_of_range
 
 
 def check_aware(when: datetime | None, field: str) -> None:
-    """Refuse a naive datetime: comparing it with the clock would crash."""
+    """Refuse a naive datetime (it would crash a comparison) or one out of range."""
     if when is not None and (
         not isinstance(when, datetime) or when.utcoffset() is None
     ):
@@ -27,6 +28,8 @@ def check_aware(when: datetime | None, field: str) -> None:
             f"{field} must be a timezone-aware datetime",
             {field: ["must be a date-time with a timezone"]},
         )
+    if when is not None and not in_range(when):
+        raise InvalidRequest(f"{field} is out of range", out_of_range(field))
 
 
 class GiftCardRules(GiftCardEvents):

@@ -8,11 +8,12 @@ tests check the step itself against the GiftCard aggregate.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 CARD_TOPIC_PREFIXES = ("domain.giftcard:", "domain.giftcard_events:")
 NO_SITE = ""
+ZERO = timedelta(0)
 
 # Event class name -> activity type (the API's `type` values).
 ACTIVITY_TYPES = {
@@ -51,7 +52,13 @@ def utc_naive(moment: datetime | None) -> datetime | None:
     """A timestamp as stored in the read models: UTC, without tzinfo."""
     if moment is None or moment.tzinfo is None:
         return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        # Year 0 or 10000 in UTC, stored before the ledger bounded its dates: the
+        # nearest representable moment keeps its meaning (long past, never).
+        offset = moment.utcoffset()
+        return datetime.max if offset is not None and offset < ZERO else datetime.min
 
 
 @dataclass

@@ -14,6 +14,13 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 
 from projections.events import EventSource
+from projections.failure import (
+    ProjectionFailed,
+    clear_failure,
+    failed_position,
+    locate,
+    record_failure,
+)
 from projections.feed import open_feed
 from projections.schema import LIVE, ReadModels, read_models
 from projections.tracking import PositionMoved, Tracking
@@ -37,6 +44,7 @@ TRANSIENT = (
     psycopg.InterfaceError,
     psycopg.IntegrityError,  # raised through COPY, which bypasses SQLAlchemy
 )
+NOT_POISON = (PositionMoved, *TRANSIENT)
 
 
 class Projector:
@@ -107,6 +115,20 @@ class Projector:
         self.applied += len(notifications)
         return last.id
 
+    def apply_checked(self, notifications: Sequence[Notification]) -> int:
+        """apply_batch; a batch that fails for good raises ProjectionFailed.
+
+        The failure names the first event that cannot be applied, and the events
+        before it are applied: the views stop right before it.
+        """
+        try:
+            return self.apply_batch(notifications)
+        except NOT_POISON:
+            raise
+        except Exception as error:
+            one = lambda n: self.apply_batch([n])  # noqa: E731
+            raise locate(notifications, one, error, NOT_POISON) from error
+
     def catch_up(
         self, upto: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:
@@ -116,7 +138,7 @@ class Projector:
             batch = self.source.read(after, self.batch_size, upto)
             if not batch:
                 return self.position
-            self.apply_batch(batch)
+            self.apply_checked(batch)
             if progress:
                 progress(batch[-1].id - after)
             after = batch[-1].id
@@ -139,9 +161,17 @@ class Projector:
                 )
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
+            except ProjectionFailed as failure:
+                if self.suffix == LIVE:
+                    record_failure(self.engine, failure)
+                raise
 
     def _follow(self, stop: threading.Event, poll_interval: float) -> None:
         after = self.load_positions()
+        failed_at = failed_position(self.engine) if self.suffix == LIVE else None
+        if failed_at is not None and after >= failed_at:  # a rebuild got past it
+            clear_failure(self.engine)
+            failed_at = None
         log.info("projector: following the event log from position %d", after)
         feed = open_feed(self.source, after, stop, poll_interval)
         try:
@@ -149,7 +179,10 @@ class Projector:
                 batch = feed.take(self.batch_size, timeout=poll_interval)
                 if batch:
                     started = time.monotonic()
-                    position = self.apply_batch(batch)
+                    position = self.apply_checked(batch)
+                    if failed_at is not None and position >= failed_at:
+                        clear_failure(self.engine)
+                        failed_at = None
                     log.debug(
                         "projector: %d events to %d in %.3fs",
                         len(batch),

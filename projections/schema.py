@@ -19,6 +19,8 @@ from sqlalchemy import (
     event,
 )
 
+from projections.failure import status_table
+
 LIVE = ""
 REBUILD = "__rebuild"
 
@@ -216,3 +218,4 @@ def create_tables(engine: Engine) -> None:
     with engine.begin() as conn:
         live.metadata.create_all(conn)
         positions_table().create(conn, checkfirst=True)
+        status_table().create(conn, checkfirst=True)

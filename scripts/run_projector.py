@@ -3,6 +3,8 @@
 Follows the ledger's events (PostgreSQL: LISTEN/NOTIFY subscription; SQLite: polling)
 and applies them to the read models in batches. SIGTERM or SIGINT stops it after the
 batch in hand; started again, it resumes at the position recorded with the rows.
+An event it cannot apply stops it with status 1, recorded in projection_status
+(position, event, error) for /readyz, /metrics and `audit verify`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import Engine
 from domain.ledger import Ledger
 from projections.cards import UnknownCardEvent
 from projections.events import EventSource
+from projections.failure import ProjectionFailed, record_failure
 from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Projector
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
@@ -90,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             projector.run(stop, poll_interval=args.poll_interval)
             log.info("projector: stopped at position %d", projector.position)
-    except UnknownCardEvent as error:
-        log.error("projector: %s; upgrade the projector before going on", error)
+    except ProjectionFailed as failure:
+        if args.once:  # `run` records its own failure before it stops
+            record_failure(engine, failure)
+        if isinstance(failure.__cause__, UnknownCardEvent):
+            log.error("projector: upgrade the projector before going on")
         return 1
     except Exception:
         log.exception("projector: stopped by an unexpected error")

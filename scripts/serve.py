@@ -1,12 +1,28 @@
-"""Run the service under gunicorn (and, optionally, the projector beside it)."""
+"""Run the service under gunicorn (and, optionally, the projector beside it).
+
+Writes never depend on the projector: when it exits (an event it cannot apply, a
+crash), gunicorn keeps serving and the projector is started again after a delay
+that doubles from 1 s up to 60 s, back to 1 s once a run has lasted 60 s. Only
+gunicorn's own exit, SIGTERM or SIGINT stop the service.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+
+from service.logs import configure_logging
+
+log = logging.getLogger("giftledger.serve")
+
+FIRST_DELAY = 1.0
+MAX_DELAY = 60.0
+HEALTHY_RUN = 60.0  # a projector that ran this long starts the backoff afresh
+POLL = 0.2
 
 
 def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -24,26 +40,90 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
     ]  # fmt: skip
 
 
+class Backoff:
+    """Delays between projector restarts: doubling, capped, reset by a long run."""
+
+    def __init__(self, first: float = FIRST_DELAY, cap: float = MAX_DELAY) -> None:
+        self.first, self.cap, self.next = first, cap, first
+
+    def after_run(self, lasted: float) -> float:
+        """The delay before the next start, given how long the last run lasted."""
+        if lasted >= HEALTHY_RUN:
+            self.next = self.first
+        delay, self.next = self.next, min(self.next * 2, self.cap)
+        return delay
+
+
+class ProjectorSupervisor:
+    """Keeps one projector process running beside gunicorn."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+        self.restart_at: float | None = 0.0
+        self.backoff = Backoff()
+        self.restarts = 0
+
+    def tick(self, now: float) -> None:
+        """Notice an exit and schedule a restart, or start when the delay is over."""
+        if self.process is not None and self.process.poll() is not None:
+            code, lasted = self.process.returncode, now - self.started
+            delay = self.backoff.after_run(lasted)
+            log.warning(
+                "serve: the projector exited with status %d after %.1fs; "
+                "gunicorn keeps serving, projector restarts in %.0fs",
+                code, lasted, delay,
+                extra={"fields": {"event": "projector_exited", "status": code,
+                                  "restart_in": delay, "restarts": self.restarts}},
+            )  # fmt: skip
+            self.process, self.restart_at = None, now + delay
+        due = self.restart_at is not None and now >= self.restart_at
+        if self.process is None and due:
+            if self.started:
+                self.restarts += 1
+            argv = [sys.executable, "-m", "scripts.run_projector"]
+            self.process, self.started = subprocess.Popen(argv), now
+            self.restart_at = None
+
+    def stop(self) -> None:
+        """Stop the projector for good."""
+        self.restart_at = None
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait(self) -> None:
+        """Wait for the projector to finish its batch and exit."""
+        if self.process is not None:
+            self.process.wait()
+
+
 def serve(
     host: str, port: int, workers: int, threads: int, with_projector: bool
 ) -> int:
     """Start gunicorn (and the projector); stop both on SIGTERM or SIGINT."""
-    children = [subprocess.Popen(gunicorn_command(host, port, workers, threads))]
-    if with_projector:
-        projector = [sys.executable, "-m", "scripts.run_projector"]
-        children.append(subprocess.Popen(projector))
+    configure_logging()
+    web = subprocess.Popen(gunicorn_command(host, port, workers, threads))
+    projector = ProjectorSupervisor() if with_projector else None
+    stopping = False
 
     def stop(signum: int, _frame: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+        nonlocal stopping
+        stopping = True
+        if projector is not None:
+            projector.stop()
+        if web.poll() is None:
+            web.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    while all(child.poll() is None for child in children):
-        time.sleep(0.5)
+    while web.poll() is None and not stopping:
+        if projector is not None:
+            projector.tick(time.monotonic())
+        time.sleep(POLL)
     stop(signal.SIGTERM, None)
-    return max(child.wait() for child in children)
+    if projector is not None:
+        projector.wait()
+    return web.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Blueprint, Response, jsonify
 from prometheus_client import (
@@ -14,6 +15,7 @@ from prometheus_client import (
 )
 
 from projections.events import EventSource
+from projections.failure import read_failure
 from projections.status import projector_lag
 from service.auth import ledger
 from service.problems import problem
@@ -37,12 +39,28 @@ def readyz() -> Response:
         position = ledger().recorder.max_notification_id() or 0
     except Exception:
         return problem("service_unavailable", "the ledger store is unreachable")
+    projector: dict[str, Any] | None
     try:
-        projector = projector_lag(read_engine(), EventSource(ledger())).as_dict()
+        projector = {**projector_lag(read_engine(), EventSource(ledger())).as_dict()}
     except Exception:  # lag is informative; it never fails readiness
         log.warning("readyz: projector lag unavailable", exc_info=True)
         projector = None
+    failure = projector_failure()
+    if projector is not None:
+        # Writes never wait for the projector: a failed one leaves the node ready.
+        projector["state"] = "failed" if failure else "following"
+        projector["failure"] = failure
     return jsonify(status="ready", position=position, projector=projector)
+
+
+def projector_failure() -> dict[str, Any] | None:
+    """The failure the projector recorded (position, event, error), if any."""
+    try:
+        with read_engine().connect() as conn:
+            return read_failure(conn)
+    except Exception:  # a store from before projection_status: nothing recorded
+        log.warning("projector status unavailable", exc_info=True)
+        return None
 
 
 LAG_GAUGES = (
@@ -52,6 +70,16 @@ LAG_GAUGES = (
      "Events recorded but not yet in the read models"),
     ("seconds_behind", "giftledger_projector_seconds_behind",
      "Age of the oldest event not yet in the read models"),
+)  # fmt: skip
+
+
+FAILURE_GAUGES = (
+    ("failed", "giftledger_projector_failed",
+     "1 while the projector is stopped by an event it cannot apply"),
+    ("position", "giftledger_projector_failed_position",
+     "Position of the event the projector cannot apply (0: none)"),
+    ("failures", "giftledger_projector_failures",
+     "Projector runs that failed at that position"),
 )  # fmt: skip
 
 
@@ -69,5 +97,9 @@ def metrics() -> Response:
         up.set(1)
         for key, name, text in LAG_GAUGES:
             Gauge(name, text, registry=local).set(lag[key])
+        failure = projector_failure()
+        values = {"failed": 1, **failure} if failure else {}
+        for key, name, text in FAILURE_GAUGES:
+            Gauge(name, text, registry=local).set(values.get(key, 0))
     body = generate_latest(REGISTRY) + generate_latest(local)
     return Response(body, mimetype=CONTENT_TYPE_LATEST)

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
 from projections.cards import ACTIVITY_TYPES
+from service.moments import InRange, range_metadata
 from service.schemas import refuse
 
 TYPES = sorted(ACTIVITY_TYPES.values())
@@ -21,6 +22,9 @@ MAX_LIMIT = 500
 
 class Moment(fields.DateTime):
     """An ISO 8601 timestamp; one without a zone is taken as UTC."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=InRange(), **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -34,8 +38,8 @@ class ActivityQuery(Schema):
         fields.String(validate=validate.OneOf(TYPES)),
         metadata={"description": "activity types, comma-separated or repeated"},
     )
-    since = Moment(metadata={"description": "recorded at or after (ISO 8601)"})
-    until = Moment(metadata={"description": "recorded before (ISO 8601)"})
+    since = Moment(metadata=range_metadata("recorded at or after (ISO 8601)"))
+    until = Moment(metadata=range_metadata("recorded before (ISO 8601)"))
     limit = fields.Integer(
         load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT)
     )
@@ -49,7 +53,7 @@ class ActivityQuery(Schema):
 class LiabilityQuery(Schema):
     """When and where to total the outstanding balances."""
 
-    as_of = Moment(metadata={"description": "the figure at this moment (ISO 8601)"})
+    as_of = Moment(metadata=range_metadata("the figure at this moment (ISO 8601)"))
     site_id = fields.String(validate=validate.Length(min=1, max=64))
     min_position = fields.Integer(validate=validate.Range(min=0))
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
+from service.moments import InRange, range_metadata
 from service.read_schemas import ActivityItem
 from service.schemas import (
     Amount,
@@ -100,7 +101,11 @@ class CardCreate(Schema):
     amount = Amount(required=True)
     currency = Currency(required=True)
     code = CardCode(metadata={"description": "omit to have a 16-digit code generated"})
-    expires_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime(
+        allow_none=True,
+        validate=InRange(),
+        metadata=range_metadata("when the card expires, in the future"),
+    )
     site_id = fields.String(allow_none=True, validate=validate.Length(1, 64))
 
 
