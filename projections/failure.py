@@ -52,6 +52,12 @@ def describe(notification: Notification) -> str:
     return f"{name} of {notification.originator_id} v{notification.originator_version}"
 
 
+def describe_event(event: Any) -> str:
+    """A decoded event's identity, as `describe` gives a notification's."""
+    name = type(event).__name__
+    return f"{name} of {event.originator_id} v{event.originator_version}"
+
+
 def locate(
     batch: Sequence[Notification],
     apply_one: Callable[[Notification], Any],

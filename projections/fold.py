@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from projections.cards import CardRow, apply_card_event, liability_key, utc_naive
+from projections.failure import ProjectionFailed, describe_event
 
 
 class Fold:
@@ -30,7 +31,10 @@ class Fold:
             # A card's state as of a moment is a prefix of its events.
             self.cut.add(card_id)
             return None
-        card, activity = apply_card_event(self.cards.get(card_id), position, event)
+        try:
+            card, activity = apply_card_event(self.cards.get(card_id), position, event)
+        except Exception as error:  # one clear line for audit replay and verify
+            raise ProjectionFailed(position, describe_event(event), error) from error
         self.cards[card_id] = card
         if activity["delta"]:
             self.liability[liability_key(card)] += activity["delta"]

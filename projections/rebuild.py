@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, Table
 
 from projections.events import EventSource
+from projections.failure import ProjectionFailed
 from projections.runner import Projector
 from projections.schema import LIVE, REBUILD, create_tables, read_models
 from projections.tracking import Tracking
@@ -105,7 +106,11 @@ def rebuild(
     create_tables(engine)
     prepare_fresh(engine)
     projector = Projector(engine, source, suffix=REBUILD, batch_size=batch_size)
-    position = projector.catch_up(progress=progress)
+    try:
+        position = projector.catch_up(progress=progress)
+    except ProjectionFailed:
+        drop_fresh(engine)  # the live tables stay as they are
+        raise
     seconds = time.monotonic() - started
     # Verify before the swap, so a wrong build never reaches the readers.
     report = verify(engine, read_models(REBUILD), source, REBUILD, verify_progress)

@@ -19,7 +19,9 @@ from tqdm import tqdm
 
 from domain.ledger import Ledger
 from domain.money import to_major
+from domain.time_bounds import RANGE_TEXT, in_range
 from projections.events import EventSource
+from projections.failure import ProjectionFailed
 from projections.replay import NoSuchCard, Replay, replay_card, replay_merchant
 from service.config import Config, ledger_env
 
@@ -37,7 +39,10 @@ HEADINGS = {"balance_after": "balance", "held_after": "held",
 def moment(text: str) -> datetime:
     """An ISO 8601 timestamp; without a zone it is UTC."""
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not in_range(value):
+        raise argparse.ArgumentTypeError(f"must be {RANGE_TEXT}")
+    return value
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -130,6 +135,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     except NoSuchCard as error:
         print(f"audit replay: {error}", file=sys.stderr)
         return 2
+    except ProjectionFailed as failure:
+        print(f"audit replay: stopped: {failure.line()}", file=sys.stderr)
+        return 1
     finally:
         ledger.close()
     if args.format == "table":

@@ -1,8 +1,11 @@
 """Check the read models against the events: `python -m scripts.audit_verify`.
 
 Recomputes every card's balance, every activity row and the liability from the
-events (up to the position the projections reached) and compares. Exit status 0
-only when everything matches; otherwise 1, with one line per difference.
+events (up to the position the projections reached) and compares, then says how
+far behind the log the projections are and whether the projector is stopped by
+an event it cannot apply. Exit status 0 only when everything matches, the
+projections are at most `--max-lag` events behind and no failure is recorded;
+otherwise 1, with one line per difference and a summary saying which.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from tqdm import tqdm
 
 from domain.ledger import Ledger
 from projections.events import EventSource
+from projections.failure import ProjectionFailed, read_failure
 from projections.schema import make_engine, read_models
+from projections.status import projector_lag
 from projections.verify import verify
 from service.config import Config, ledger_env
 
@@ -31,12 +36,19 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="one JSON object per difference, then a summary",
     )
+    parser.add_argument(
+        "--max-lag",
+        type=int,
+        default=0,
+        metavar="EVENTS",
+        help="events the projections may be behind the log and still be OK (default 0)",
+    )
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Verify; 0 when the projections equal the fold of the events."""
+    """Verify; 0 when the projections equal the fold and are caught up."""
     args = parse(argv)
     config = Config.from_env()
     ledger = Ledger(env=ledger_env(config))
@@ -48,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
             disable=args.no_progress, file=sys.stderr,
         ) as bar:  # fmt: skip
             report = verify(engine, read_models(), source, progress=bar.update)
+        lag = projector_lag(engine, source)
+        with engine.connect() as conn:
+            failure = read_failure(conn)
+    except ProjectionFailed as stopped:
+        print(f"NOT OK: verify stopped: {stopped.line()}")
+        return 1
     finally:
         ledger.close()
         engine.dispose()
@@ -56,16 +74,28 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(d.__dict__, default=str))
         else:
             print(f"DIFFERENCE {d}")
+    behind = lag.events_behind > args.max_lag
+    ok = report.ok and not behind and failure is None
+    verdict = "OK" if ok else ("MISMATCH" if not report.ok else "NOT OK")
     summary = (
-        f"{'OK' if report.ok else 'MISMATCH'}: {report.events} card events, "
+        f"{verdict}: {report.events} card events, "
         f"{report.cards} cards, up to position {report.position}; "
-        f"{len(report.differences)} difference(s)"
+        f"{len(report.differences)} difference(s); projections "
+        f"{lag.events_behind} event(s) behind the log (head {lag.head}, "
+        f"{lag.seconds_behind:.1f}s)"
     )
+    if failure is not None:
+        summary += (
+            f"; the projector is stopped at position {failure['position']} "
+            f"({failure['event']}): {failure['error']}"
+        )
     if args.json:
-        print(json.dumps({"ok": report.ok, "summary": summary}))
+        print(json.dumps({
+            "ok": ok, "summary": summary, "lag": lag.as_dict(), "failure": failure,
+        }))  # fmt: skip
     else:
         print(summary)
-    return 0 if report.ok else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

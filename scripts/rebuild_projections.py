@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from domain.ledger import Ledger
 from projections.events import EventSource
+from projections.failure import ProjectionFailed
 from projections.rebuild import rebuild
 from projections.schema import make_engine
 from service.config import Config, ledger_env
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
                 verify_progress=stage("verify"),
                 batch_size=args.batch_size,
             )
+        except ProjectionFailed as failure:
+            print(f"NOT rebuilt: {failure.line()}; nothing swapped", file=sys.stderr)
+            return 1
         finally:
             for _, bar in bars:
                 bar.close()
