@@ -1,4 +1,4 @@
-"""`audit verify` says how far behind the log the projections are, and is not OK then."""
+"""`audit verify` says how far behind the log the projections are; behind is not OK."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The date range (domain.time_bounds) on the fast path, in marshmallow and in the domain.
+"""The date range (domain.time_bounds): fast path, marshmallow and the domain agree.
 
 Every schema field that loads a date-time gives the same answer through the
 compiled plan (service.fastschema) and through marshmallow itself, at both ends
