@@ -59,7 +59,7 @@ def projector_failure() -> dict[str, Any] | None:
         with read_engine().connect() as conn:
             return read_failure(conn)
     except Exception:  # a store from before projection_status: nothing recorded
-        log.warning("projector status unavailable", exc_info=True)
+        log.debug("projector status unavailable", exc_info=True)
         return None
 
 

@@ -244,7 +244,9 @@ def test_metrics_and_readiness_show_the_projector_lag(client, app, config, merch
     ready = client.get("/readyz").json
     assert ready["projector"] == {
         "position": ready["position"], "head": ready["position"],
-        "events_behind": 0, "seconds_behind": 0.0,
+        "events_behind": 0, "seconds_behind": 0.0, "state": "following",
+        "failure": None,
     }  # fmt: skip
     text = client.get("/metrics").get_data(as_text=True)
     assert "giftledger_projector_events_behind 0.0" in text
+    assert "giftledger_projector_failed 0.0" in text
