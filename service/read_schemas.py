@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -147,7 +148,7 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, position = text.partition(":")
-        if kind == "a" and position.isdigit():
+        if kind == "a" and re.fullmatch(r"[0-9]{1,18}", position):
             return int(position)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

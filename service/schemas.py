@@ -73,12 +73,27 @@ def Currency(**kwargs: Any) -> fields.String:
     )
 
 
+class FullMatch(validate.Regexp):
+    """`validate.Regexp` that must match the whole value.
+
+    Regexp uses `re.match`, so `^...$` lets a final newline through (`$` matches
+    before one): "NEWLINE1\\n" would be a code of its own. The pattern stays as
+    written for the OpenAPI document; only the check is a full match.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        """The value, if the whole of it matches."""
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(
+                self.error.format(input=value, regex=self.regex.pattern)
+            )
+        return value
+
+
 def CardCode(**kwargs: Any) -> fields.String:
     """A card code: 4-64 letters, digits, `_` or `-`."""
     return fields.String(
-        validate=validate.Regexp(
-            CARD_CODE_PATTERN, error="4-64 letters, digits, '_' or '-'"
-        ),
+        validate=FullMatch(CARD_CODE_PATTERN, error="4-64 letters, digits, '_' or '-'"),
         **kwargs,
     )
 
