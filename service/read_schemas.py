@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
 from projections.cards import ACTIVITY_TYPES
-from service.schemas import refuse
+from service.schemas import QueryInteger, refuse
 
 TYPES = sorted(ACTIVITY_TYPES.values())
 MAX_LIMIT = 500
@@ -37,11 +37,11 @@ class ActivityQuery(Schema):
     )
     since = Moment(metadata={"description": "recorded at or after (ISO 8601)"})
     until = Moment(metadata={"description": "recorded before (ISO 8601)"})
-    limit = fields.Integer(
+    limit = QueryInteger(
         load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT)
     )
     cursor = fields.String(validate=validate.Length(max=64))
-    min_position = fields.Integer(
+    min_position = QueryInteger(
         validate=validate.Range(min=0),
         metadata={"description": "wait until the read models reach this position"},
     )
@@ -52,7 +52,7 @@ class LiabilityQuery(Schema):
 
     as_of = Moment(metadata={"description": "the figure at this moment (ISO 8601)"})
     site_id = fields.String(validate=validate.Length(min=1, max=64))
-    min_position = fields.Integer(validate=validate.Range(min=0))
+    min_position = QueryInteger(validate=validate.Range(min=0))
 
 
 class ActivityItem(Schema):
