@@ -29,6 +29,10 @@ from tests.hostile_fields import (
 )
 
 
+# A body nested too deep, or naming a key twice, is refused whatever the field.
+REFUSED = ("nesting", "duplicates")
+
+
 def _position(app: Flask) -> int:
     return app.extensions["giftledger.ledger"].recorder.max_notification_id() or 0
 
@@ -42,6 +46,8 @@ def _fault(app: Flask, client: FlaskClient, sent: Sent) -> str | None:
         return f"{sent.label}: {status} {answer.data[:200]!r}"
     if 300 <= status < 400:
         return f"{sent.label}: redirected to {answer.headers.get('Location')}"
+    if sent.klass in REFUSED and status != 400:
+        return f"{sent.label}: {status}, not refused"
     if answer.headers.get("X-Content-Type-Options") != "nosniff":
         return f"{sent.label}: no X-Content-Type-Options: nosniff"
     if status >= 400:
@@ -76,6 +82,7 @@ def test_every_field_of_every_endpoint(app, client, target, klass):
     sweep = _sweep(target, doc, klass)
     assert sweep, f"no field of any endpoint takes {klass}"
     faults = [f for f in (_fault(app, client, sent) for sent in sweep) if f]
+    faults.sort(key=lambda fault: " 50" not in fault)  # the 5xx first
     assert not faults, f"{len(faults)} of {len(sweep)}: {faults[:8]}"
 
 
