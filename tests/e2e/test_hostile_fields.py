@@ -28,7 +28,6 @@ from tests.hostile_fields import (
     with_value,
 )
 
-
 # A body nested too deep, or naming a key twice, is refused whatever the field.
 REFUSED = ("nesting", "duplicates")
 
