@@ -37,9 +37,7 @@ class ActivityQuery(Schema):
     )
     since = Moment(metadata={"description": "recorded at or after (ISO 8601)"})
     until = Moment(metadata={"description": "recorded before (ISO 8601)"})
-    limit = QueryInteger(
-        load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT)
-    )
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(validate=validate.Length(max=64))
     min_position = QueryInteger(
         validate=validate.Range(min=0),
