@@ -117,6 +117,12 @@ class CardCodeTaken(Conflict):
     code = "card_code_taken"
 
 
+class BusinessLocationTaken(Conflict):
+    """Another merchant's site already has that Lightspeed business location."""
+
+    code = "business_location_taken"
+
+
 class Unprocessable(LedgerError):
     """Base of the business-rule refusals."""
 

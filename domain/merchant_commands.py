@@ -6,8 +6,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.credentials import Credential, parse_username, username_for
-from domain.errors import CredentialNotFound, Unauthorized
+from domain.errors import BusinessLocationTaken, CredentialNotFound, Unauthorized
 from domain.ledger_core import LedgerCore
+from domain.locations import LocationClaim, claim_id
 from domain.merchant import Merchant
 from domain.scoped_store import Reads
 
@@ -24,14 +25,23 @@ class MerchantCommands(LedgerCore):
     def add_site(self, merchant_id: UUID, name: str, location_id: str) -> str:
         """Add a site mapped to a Lightspeed business location; returns its id."""
         site_id = str(uuid4())
+        claimed = claim_id(location_id)
 
         def command() -> str:
             merchant = self.merchant(merchant_id)
+            claim = self.get_aggregate(claimed, copy=False)
+            if isinstance(claim, LocationClaim) and claim.merchant_id != merchant_id:
+                raise BusinessLocationTaken(
+                    "another merchant has that Lightspeed business location"
+                )
             merchant.add_site(site_id, name, location_id)
-            self.save(merchant)
+            if claim is None:
+                self.save(merchant, LocationClaim.create(merchant_id, location_id))
+            else:
+                self.save(merchant)
             return site_id
 
-        return self.retrying(command)
+        return self.retrying(command, touches=(merchant_id,))
 
     def configure_lightspeed(
         self, merchant_id: UUID, settings: dict[str, Any]

@@ -31,7 +31,7 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread",
+        "--worker-class", "service.gunicorn_worker.ProblemWorker",
         "--threads", str(threads),
         "--graceful-timeout", "10",
         "--timeout", "30",

@@ -72,7 +72,12 @@ def get_merchant(merchant_id: str) -> Response:
 
 
 @bp.post("/<merchant_id>/sites")
-@documented(body=SiteCreate, responses={201: SiteSchema}, errors=ERRORS, tags=["admin"])
+@documented(
+    body=SiteCreate,
+    responses={201: SiteSchema},
+    errors=(*ERRORS, "business_location_taken"),
+    tags=["admin"],
+)
 def add_site(merchant_id: str) -> Response:
     """Add a site mapped to a Lightspeed business location."""
     _, mid = scoped(merchant_id)

@@ -17,11 +17,12 @@ from domain.repository import FRESH
 from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
+from service.headers import register_safe_headers
 from service.logs import configure_logging, register_access_log
 from service.pg_lease import ConnectionLease
 from service.problems import register_problem_handlers
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class GiftLedgerFlask(Flask):
@@ -71,6 +72,7 @@ def create_app(config: Config | None = None) -> Flask:
         watch = breaker.install(app, config.database_url, recorder.datastore.pool)  # type: ignore[attr-defined]
         recorder.store_down = lambda: watch.down  # type: ignore[attr-defined]
     register_access_log(app)
+    register_safe_headers(app)  # before the blueprints: it sets how rules match
     _register_blueprints(app)
     return app
 
@@ -82,7 +84,8 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
     @app.before_request
     def assign_request_id() -> None:
         presented = request.headers.get("X-Request-Id", "")
-        g.request_id = presented if REQUEST_ID.match(presented) else uuid.uuid4().hex
+        known = REQUEST_ID.fullmatch(presented)
+        g.request_id = presented if known else uuid.uuid4().hex
         LAST_POSITION.set(None)
         FRESH.set({})
         begin()

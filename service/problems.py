@@ -31,6 +31,7 @@ STATUS_BY_CODE = {
     "hold_already_resolved": 409,
     "idempotency_key_reused": 409,
     "card_code_taken": 409,
+    "business_location_taken": 409,
     "payload_too_large": 413,
     "insufficient_funds": 422,
     "currency_mismatch": 422,
@@ -94,7 +95,11 @@ def http_error(error: HTTPException) -> Response:
         405: "method_not_allowed",
         413: "payload_too_large",
     }.get(status, "invalid_request" if status < 500 else "internal_error")
-    return problem(code, error.description or code)
+    response = problem(code, error.description or code)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":  # 405's Allow, for one
+            response.headers[name] = value
+    return response
 
 
 def database_down(error: Exception) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from domain.errors import InvalidRequest
 from projections.cards import ACTIVITY_TYPES
 from service.moments import InRange, range_metadata
-from service.schemas import refuse
+from service.schemas import QueryInteger, refuse
 
 TYPES = sorted(ACTIVITY_TYPES.values())
 MAX_LIMIT = 500
@@ -40,11 +41,9 @@ class ActivityQuery(Schema):
     )
     since = Moment(metadata=range_metadata("recorded at or after (ISO 8601)"))
     until = Moment(metadata=range_metadata("recorded before (ISO 8601)"))
-    limit = fields.Integer(
-        load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT)
-    )
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(validate=validate.Length(max=64))
-    min_position = fields.Integer(
+    min_position = QueryInteger(
         validate=validate.Range(min=0),
         metadata={"description": "wait until the read models reach this position"},
     )
@@ -55,7 +54,7 @@ class LiabilityQuery(Schema):
 
     as_of = Moment(metadata=range_metadata("the figure at this moment (ISO 8601)"))
     site_id = fields.String(validate=validate.Length(min=1, max=64))
-    min_position = fields.Integer(validate=validate.Range(min=0))
+    min_position = QueryInteger(validate=validate.Range(min=0))
 
 
 class ActivityItem(Schema):
@@ -151,7 +150,7 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, position = text.partition(":")
-        if kind == "a" and position.isdigit():
+        if kind == "a" and re.fullmatch(r"[0-9]{1,18}", position):
             return int(position)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

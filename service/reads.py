@@ -8,6 +8,7 @@ for the projector, and answers 503 if the read models do not get there in time.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -36,6 +37,8 @@ from service.schemas import answer, check_code
 bp = Blueprint("reads", __name__, url_prefix="/v1/merchants/<merchant_id>")
 throttle.install(bp)
 WAIT_SECONDS = 2.0
+# ASCII digits only: str.isdigit() also says yes to "²", which int() refuses.
+POSITION = re.compile(r"[0-9]{1,18}")
 ERRORS = (
     "invalid_request",
     "unauthorized",
@@ -48,7 +51,7 @@ ERRORS = (
 def _await_position(wanted: int | None) -> None:
     header = request.headers.get("X-Min-Position")
     if wanted is None and header is not None:
-        if not header.isdigit():
+        if not POSITION.fullmatch(header):
             raise InvalidRequest(
                 "X-Min-Position must be a position",
                 {"X-Min-Position": ["not a number"]},

@@ -12,6 +12,7 @@ Validation decisions (the API's contract, see notes/readme-http.md):
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from flask import Response, jsonify
@@ -25,6 +26,7 @@ from service.http import json_body, optional_json_body
 
 CARD_CODE_PATTERN = rf"^[A-Za-z0-9_-]{{4,{MAX_CODE_LENGTH}}}$"
 CURRENCIES = sorted(CURRENCY_EXPONENTS)
+ASCII_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 class InvalidAmountFields(InvalidRequest):
@@ -73,12 +75,40 @@ def Currency(**kwargs: Any) -> fields.String:
     )
 
 
+class FullMatch(validate.Regexp):
+    """`validate.Regexp` that must match the whole value.
+
+    Regexp uses `re.match`, so `^...$` lets a final newline through (`$` matches
+    before one): "NEWLINE1\\n" would be a code of its own. The pattern stays as
+    written for the OpenAPI document; only the check is a full match.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        """The value, if the whole of it matches."""
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(
+                self.error.format(input=value, regex=self.regex.pattern)
+            )
+        return value
+
+
+class QueryInteger(fields.Integer):
+    """An integer in a query string: ASCII digits only, nothing around them.
+
+    fields.Integer runs int(), which also reads Arabic-Indic or fullwidth digits
+    and " 7 " as numbers.
+    """
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not ASCII_INTEGER.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def CardCode(**kwargs: Any) -> fields.String:
     """A card code: 4-64 letters, digits, `_` or `-`."""
     return fields.String(
-        validate=validate.Regexp(
-            CARD_CODE_PATTERN, error="4-64 letters, digits, '_' or '-'"
-        ),
+        validate=FullMatch(CARD_CODE_PATTERN, error="4-64 letters, digits, '_' or '-'"),
         **kwargs,
     )
 

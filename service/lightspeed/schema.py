@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
+from service import strict_json
 from service.fastschema import fast_load
 
 NOTIFICATION_TYPES = ("OPEN", "UPDATE", "CLOSE")
@@ -27,9 +26,24 @@ class LightspeedId(fields.Field[str]):
         raise self.make_error("invalid")
 
 
+class JsonNumber(fields.Decimal):
+    """A JSON number, exact: `"12.50"` (a string) is refused.
+
+    Lightspeed sends amounts as JSON numbers; a string is not what it sends, and
+    reading it as money would be a guess.
+    """
+
+    default_error_messages = {"not_number": "must be a JSON number, not a string"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str | bool):
+            raise self.make_error("not_number")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def Amount(**kwargs: Any) -> fields.Decimal:
     """A decimal amount of major units, exact (parsed from JSON as a Decimal)."""
-    return fields.Decimal(allow_nan=False, allow_none=True, load_default=None, **kwargs)
+    return JsonNumber(allow_nan=False, allow_none=True, load_default=None, **kwargs)
 
 
 def Nullable(field: type[fields.Field[Any]], **kwargs: Any) -> fields.Field[Any]:
@@ -99,22 +113,13 @@ class RtnReceiptSchema(_Lenient):
     retryCounter = Nullable(fields.Integer, strict=True)
 
 
-def _no_constants(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 # Built once: a Schema() deep-copies its nested fields, too costly per request.
 _RECEIPT_SCHEMA = RtnReceiptSchema()
 
 
 def parse_receipt(raw: bytes) -> dict[str, Any]:
     """The receipt in a raw body; numbers kept exact; 400 if it is not one."""
-    try:
-        body = json.loads(
-            raw.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants
-        )
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise InvalidRequest("the body is not a JSON document") from None
+    body = strict_json.parse(raw, exact_numbers=True)
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object (an RTN receipt)")
     try:
@@ -125,7 +130,14 @@ def parse_receipt(raw: bytes) -> dict[str, Any]:
             "the body is not an RTN receipt", _flatten(messages)
         ) from None
     account = receipt["account"]
-    location = receipt["businessLocationId"] or account["businessLocationId"]
+    top, inner = receipt["businessLocationId"], account["businessLocationId"]
+    if top is not None and inner is not None and top != inner:
+        # Which site took the money? Either answer is a guess: refuse the receipt.
+        raise InvalidRequest(
+            "the receipt names two business locations",
+            {"account.businessLocationId": ["differs from businessLocationId"]},
+        )
+    location = top or inner
     if location is None:
         raise InvalidRequest(
             "the receipt names no business location",

@@ -97,7 +97,7 @@ def named_cards(receipt: ReceiptLines, merchant_id: UUID) -> tuple[UUID, ...]:
 
 def _card(merchant_id: UUID, code: str | None) -> UUID | None:
     """The card id a code names, or None when it is no valid card code."""
-    if code is None or not CARD_CODE.match(code):
+    if code is None or not CARD_CODE.fullmatch(code):
         return None
     return card_id(merchant_id, code)
 

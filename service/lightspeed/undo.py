@@ -16,7 +16,7 @@ CARD_CODE = re.compile(CARD_CODE_PATTERN)
 
 def masked(code: str | None) -> str | None:
     """The masked form of a valid card code, else None."""
-    return mask(code) if code and CARD_CODE.match(code) else None
+    return mask(code) if code and CARD_CODE.fullmatch(code) else None
 
 
 def unapplied(line: GiftLine, shown: str | None, code: str, detail: str) -> Unapplied:
