@@ -17,6 +17,7 @@ from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.schema import make_engine, read_models
 from projections.verify import verify
+from scripts.store import require_store
 from service.config import Config, ledger_env
 
 
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     """Verify; 0 when the projections equal the fold of the events."""
     args = parse(argv)
     config = Config.from_env()
+    require_store(config)
     ledger = Ledger(env=ledger_env(config))
     engine = make_engine(config.database_url)
     source = EventSource(ledger)

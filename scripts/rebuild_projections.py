@@ -17,6 +17,7 @@ from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.rebuild import rebuild
 from projections.schema import make_engine
+from scripts.store import require_store
 from service.config import Config, ledger_env
 
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     """Rebuild, verify, swap; print a summary and every difference."""
     args = parse(argv)
     config = Config.from_env()
+    require_store(config)
     ledger = Ledger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     source = EventSource(ledger)
