@@ -7,12 +7,17 @@ PORT ?= 8000
 WORKERS ?= 2
 export DATABASE_URL ?= sqlite:///var/giftledger.db
 
-.PHONY: install run test test-unit lint format bench reliability clean
+LOCK := requirements.lock
 
-$(STAMP): pyproject.toml
+.PHONY: install run test test-unit lint format bench reliability clean lock
+
+# The exact versions CI tests (requirements.lock, with hashes), then the project
+# itself without resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -46,6 +51,18 @@ bench: $(STAMP)
 
 reliability: $(STAMP)
 	$(BIN)/pytest tests/reliability $(PYTEST_ARGS)
+
+# Regenerate the lock from pyproject.toml: keeps every pin it can, adds what is new.
+# `make lock UPGRADE=1` moves everything to the newest allowed versions,
+# `make lock UPGRADE_PACKAGE=flask` only that one.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet 'pip-tools>=7.4'
+	CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --extra dev \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		$(if $(UPGRADE_PACKAGE),--upgrade-package $(UPGRADE_PACKAGE)) \
+		--output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

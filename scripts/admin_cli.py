@@ -17,6 +17,7 @@ from marshmallow import Schema
 
 from domain.errors import LedgerError
 from domain.ledger import Ledger
+from scripts.store import require_store
 from service.admin_merchants import merchant_view
 from service.config import Config, ledger_env
 from service.schemas_admin import (
@@ -31,7 +32,9 @@ T = TypeVar("T")
 
 @contextmanager
 def _ledger() -> Iterator[Ledger]:
-    ledger = Ledger(env=ledger_env(Config.from_env()))
+    config = Config.from_env()
+    require_store(config)
+    ledger = Ledger(env=ledger_env(config))
     try:
         yield ledger
     except LedgerError as error:

@@ -1,4 +1,4 @@
-"""Replay a card's (or a merchant's) history: `python -m scripts.audit_replay`.
+"""`giftledger audit replay`: a card's (or a merchant's) history from the events.
 
 Reads the events themselves, never the projections, and prints every event with
 the balance after it: a table for people, JSON lines or CSV for auditors' tools.
@@ -7,7 +7,6 @@ the balance after it: a table for people, JSON lines or CSV for auditors' tools.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from uuid import UUID
 
+import click
 from tqdm import tqdm
 
 from domain.ledger import Ledger
@@ -23,6 +23,8 @@ from domain.time_bounds import RANGE_TEXT, in_range
 from projections.events import EventSource
 from projections.failure import ProjectionFailed
 from projections.replay import NoSuchCard, Replay, replay_card, replay_merchant
+from projections.schema import read_models
+from scripts.store import require_store
 from service.config import Config, ledger_env
 
 TABLE = [
@@ -45,18 +47,25 @@ def moment(text: str) -> datetime:
     return value
 
 
-def parse(argv: list[str] | None) -> argparse.Namespace:
-    """The command line."""
-    parser = argparse.ArgumentParser(
-        prog="giftledger audit replay",
-        description="Print a card's or merchant's events with the balance after each.",
-    )
-    parser.add_argument("--merchant", required=True, type=UUID, help="merchant id")
-    parser.add_argument("--code", help="card code ('-' reads it from stdin); "
-                        "without it, every card of the merchant")  # fmt: skip
-    parser.add_argument("--as-of", type=moment, help="ISO 8601 moment (default now)")
-    parser.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
-    return parser.parse_args(argv)
+class Moment(click.ParamType):  # type: ignore[type-arg]
+    """An ISO 8601 moment on the command line."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        """`moment(value)`, or a usage error naming the option."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            return moment(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 moment", param, ctx)
+
+
+def csv_columns(many: bool) -> list[str]:
+    """The CSV header: the activity read model's columns (a card has no position)."""
+    names = [c.name for c in read_models().card_activity.columns]
+    return names if many else [n for n in names if n != "position"]
 
 
 def plain(value: Any) -> Any:
@@ -99,53 +108,95 @@ def write_table(
                   f"over {len(replay.cards())} card(s)\n")  # fmt: skip
 
 
-def write_rows(replay: Replay, out: TextIO, fmt: str) -> None:
-    """JSON lines or CSV: every column, amounts in integer minor units."""
+def write_rows(replay: Replay, out: TextIO, fmt: str, many: bool) -> None:
+    """JSON lines or CSV: every column, amounts in integer minor units.
+
+    CSV always starts with its header, so an empty replay is still a valid file.
+    """
     if fmt == "jsonl":
         for row in replay.rows:
             out.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
         return
-    if not replay.rows:
-        return
-    writer = csv.DictWriter(out, fieldnames=list(replay.rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=csv_columns(many), lineterminator="\n")
     writer.writeheader()
     for row in replay.rows:
         writer.writerow({k: plain(v) for k, v in row.items()})
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Replay and print; exit status 2 when the card does not exist."""
-    args = parse(argv)
-    out = out or sys.stdout
-    code = sys.stdin.readline().strip() if args.code == "-" else args.code
-    ledger = Ledger(env=ledger_env(Config.from_env()))
+def run(
+    merchant: UUID, code: str | None, as_of: datetime | None, fmt: str, out: TextIO
+) -> int:
+    """Replay and print; 2 when the card does not exist."""
+    config = Config.from_env()
+    require_store(config)
+    code = sys.stdin.readline().strip() if code == "-" else code
+    ledger = Ledger(env=ledger_env(config))
     source = EventSource(ledger)
     try:
         if code:
-            replay = replay_card(source, args.merchant, code, args.as_of)
+            replay = replay_card(source, merchant, code, as_of)
         else:
             with tqdm(
                 total=source.head(),
                 desc="replay",
                 unit="ev",
                 file=sys.stderr,
-                disable=args.format != "table",
+                disable=fmt != "table",
             ) as bar:
-                replay = replay_merchant(source, args.merchant, args.as_of, bar.update)
+                replay = replay_merchant(source, merchant, as_of, bar.update)
     except NoSuchCard as error:
-        print(f"audit replay: {error}", file=sys.stderr)
+        click.echo(f"audit replay: {error}", err=True)
         return 2
     except ProjectionFailed as failure:
         print(f"audit replay: stopped: {failure.line()}", file=sys.stderr)
         return 1
     finally:
         ledger.close()
-    if args.format == "table":
-        write_table(replay, out, many=not code, as_of=args.as_of)
+    if fmt == "table":
+        write_table(replay, out, many=not code, as_of=as_of)
     else:
-        write_rows(replay, out, args.format)
+        write_rows(replay, out, fmt, many=not code)
     return 0
 
 
+@click.command("replay")
+@click.option("--merchant", required=True, type=click.UUID, help="Merchant id.")
+@click.option(
+    "--code",
+    help="Card code ('-' reads it from stdin); without it, every card of the merchant.",
+)
+@click.option("--as-of", type=Moment(), help="ISO 8601 moment (default now).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def replay_command(
+    ctx: click.Context,
+    merchant: UUID,
+    code: str | None,
+    as_of: datetime | None,
+    fmt: str,
+) -> None:
+    """A card's or merchant's history with the balance after each event.
+
+    Exit status 2 when the merchant has no card with that code.
+    """
+    status = run(merchant, code, as_of, fmt, ctx.obj or sys.stdout)
+    if status:
+        ctx.exit(status)
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command on `argv` (tests, `python -m`); returns the exit status."""
+    status = replay_command.main(
+        argv, prog_name="giftledger audit replay", standalone_mode=False, obj=out
+    )
+    return status if isinstance(status, int) else 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    replay_command(prog_name="python -m scripts.audit_replay")

@@ -22,6 +22,7 @@ from projections.failure import ProjectionFailed, read_failure
 from projections.schema import make_engine, read_models
 from projections.status import projector_lag
 from projections.verify import verify
+from scripts.store import require_store
 from service.config import Config, ledger_env
 
 
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     """Verify; 0 when the projections equal the fold and are caught up."""
     args = parse(argv)
     config = Config.from_env()
+    require_store(config)
     ledger = Ledger(env=ledger_env(config))
     engine = make_engine(config.database_url)
     source = EventSource(ledger)

@@ -34,7 +34,9 @@ def serve_command(
 ) -> None:
     """Serve the API under gunicorn."""
     from scripts.serve import serve
+    from scripts.store import require_store
 
+    require_store(Config.from_env())
     raise SystemExit(serve(host, port, workers, threads, with_projector))
 
 

@@ -1,7 +1,8 @@
 """`giftledger projections ...` and `giftledger audit ...`.
 
-Each subcommand hands its arguments to the script's own `main(argv)`, so
-`giftledger audit replay --help` and `python -m scripts.audit_replay --help` agree.
+Each subcommand but `audit replay` (a click command of its own) hands its
+arguments to the script's own `main(argv)`, so `giftledger audit verify --help` and
+`python -m scripts.audit_verify --help` agree.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import click
+
+from scripts.audit_replay import replay_command
 
 PASS_THROUGH = {"ignore_unknown_options": True, "help_option_names": []}
 
@@ -45,13 +48,7 @@ def audit() -> None:
     """Replay and verify the event history."""
 
 
-@audit.command("replay", context_settings=PASS_THROUGH)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def replay(args: tuple[str, ...]) -> None:
-    """A card's or merchant's history with the balance after each event."""
-    from scripts.audit_replay import main
-
-    _run(main, args)
+audit.add_command(replay_command)
 
 
 @audit.command("verify", context_settings=PASS_THROUGH)

@@ -18,6 +18,7 @@ from projections.events import EventSource
 from projections.failure import ProjectionFailed
 from projections.rebuild import rebuild
 from projections.schema import make_engine
+from scripts.store import require_store
 from service.config import Config, ledger_env
 
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     """Rebuild, verify, swap; print a summary and every difference."""
     args = parse(argv)
     config = Config.from_env()
+    require_store(config)
     ledger = Ledger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     source = EventSource(ledger)

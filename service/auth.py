@@ -65,6 +65,11 @@ def _is_bootstrap_admin(token: str) -> bool:
     return hmac.compare_digest(presented, expected)
 
 
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: "an admin", "a pos"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def require(*kinds: str, card_code: str | None = None) -> Principal:
     """Authenticate a bearer token of one of `kinds` (401 none, 403 wrong kind).
 
@@ -80,7 +85,7 @@ def require(*kinds: str, card_code: str | None = None) -> Principal:
         credential = ledger().authenticate(username, secret, card_code)
         principal = Principal(credential.kind, credential.merchant_id, username)
     if principal.kind not in kinds:
-        raise Forbidden(f"this endpoint needs a {' or '.join(kinds)} credential")
+        raise Forbidden(f"this endpoint needs {_a(' or '.join(kinds))} credential")
     g.principal = principal
     return principal
 
@@ -102,7 +107,7 @@ def require_basic(kind: str = "webhook", reads: Reads | None = None) -> Principa
     username, _, secret = decoded.partition(":")
     credential = ledger().authenticate(username, secret, reads=reads)
     if credential.kind != kind:
-        raise Forbidden(f"this endpoint needs a {kind} credential")
+        raise Forbidden(f"this endpoint needs {_a(kind)} credential")
     principal = Principal(credential.kind, credential.merchant_id, username)
     g.principal = principal
     return principal

@@ -102,4 +102,5 @@ def metrics() -> Response:
         for key, name, text in FAILURE_GAUGES:
             Gauge(name, text, registry=local).set(values.get(key, 0))
     body = generate_latest(REGISTRY) + generate_latest(local)
-    return Response(body, mimetype=CONTENT_TYPE_LATEST)
+    # content_type, not mimetype: the constant already names its charset.
+    return Response(body, content_type=CONTENT_TYPE_LATEST)
