@@ -209,7 +209,7 @@ def test_a_malformed_request_is_400_before_any_look_up(
         code = "_" + code
         world.issue(world.mine, code, 10_000, "active")
     good = entry_points(world.mine)[point](
-        code, a=5, cur="GBP", loc=world.mine.location_id, acc="A-1", sign=1,
+        code, a=5, cur="GBP", loc=world.mine.location_id, acc="81", sign=1,
         reason="complimentary",
     )  # fmt: skip
     request = malformed(point, good, data.draw)
