@@ -145,7 +145,7 @@ function showCard() {
   const redeem = state.mode === "redeem" && !note;
   $("redeem-form").hidden = !redeem;
   show("balance");
-  document.body.dataset.shown = String(Date.now());
+  document.body.dataset.shown = String(performance.now());
   if (redeem) prefill();
 }
 
@@ -206,7 +206,7 @@ async function onConfirm(event) {
   $("done-text").textContent = `Paid ${format(amount, card.currency)} by gift card. Remaining on the card: ${format(hold.card.available, card.currency)}.`;
   say("");
   show("done");
-  document.body.dataset.paid = String(Date.now());
+  document.body.dataset.paid = String(performance.now());
   pos.navigateToCheckout();
 }
 
