@@ -37,7 +37,7 @@ export function refusal(problem, context = {}) {
     case "too_many_requests":
       return "Too many unknown codes from this iPad. Wait a minute, then try again.";
     case "invalid_request":
-      return problem.errors && problem.errors.card_code
+      return problem.errors && (problem.errors.card_code || problem.errors.code)
         ? "That is not a gift card code: 4 to 64 letters, digits, - or _."
         : `The request was refused: ${problem.detail}.`;
     case "pairing_code_invalid":
