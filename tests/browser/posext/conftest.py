@@ -161,19 +161,17 @@ class Till:
         """A screenshot of this step, when asked for (POSEXT_SCREENSHOTS=1)."""
         if os.environ.get("POSEXT_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SCREENSHOTS / f"posext-{self.size}-{step}.png"))
+            self.page.screenshot(
+                path=str(SCREENSHOTS / f"posext-{self.size}-{step}.png")
+            )
 
 
 @pytest.fixture
-def open_till(
-    browser: Browser, shop: Shop, size: str
-) -> Iterator[Callable[..., Till]]:
+def open_till(browser: Browser, shop: Shop, size: str) -> Iterator[Callable[..., Till]]:
     """Open the extension: `open_till(left_to_pay=..., device=..., add_payment=...)`."""
     contexts = []
 
-    def opener(
-        left_to_pay: int = 5000, device: Any = True, **config: Any
-    ) -> Till:
+    def opener(left_to_pay: int = 5000, device: Any = True, **config: Any) -> Till:
         width, height = SIZES[size]
         context = browser.new_context(viewport={"width": width, "height": height},
                                       has_touch=True, locale="en-GB")  # fmt: skip

@@ -15,7 +15,9 @@ def test_pairing_with_a_code_from_the_manager(open_till, shop):
     till.shot("0-pair")
     field.fill("ABCD-EFGH")
     till.page.get_by_role("button", name="Pair this iPad").click()
-    expect(till.page.get_by_text("No such pairing code: check what you typed.")).to_be_visible()
+    expect(
+        till.page.get_by_text("No such pairing code: check what you typed.")
+    ).to_be_visible()
     url = f"{shop.path}/sites/{shop.site_id}/pairing-codes"
     code = requests.post(url, headers=shop.admin).json()["code"]
     field.fill(code.lower())

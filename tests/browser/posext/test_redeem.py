@@ -90,7 +90,9 @@ def test_more_than_available_or_left_to_pay_is_refused_in_the_page(open_till, sh
     expect(confirm(till)).to_be_disabled()
     till.shot("6-over-available")
     amount(till).fill("17.50")
-    expect(till.page.get_by_text("more than is left to pay (15.00 GBP)")).to_be_visible()
+    expect(
+        till.page.get_by_text("more than is left to pay (15.00 GBP)")
+    ).to_be_visible()
     expect(confirm(till)).to_be_disabled()
     till.shot("7-over-left-to-pay")
     amount(till).fill("abc")

@@ -18,7 +18,9 @@ def test_an_unknown_card_is_not_found(open_till, shop):
     type_card(till, "7741000000000000")
     error = till.page.get_by_text("No gift card has this code. Check the code")
     expect(error).to_be_visible()
-    expect(till.page.get_by_label("Card code")).to_have_attribute("aria-invalid", "true")
+    expect(till.page.get_by_label("Card code")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     till.shot("9-not-found")
 
 
@@ -41,7 +43,9 @@ def test_a_blocked_card(open_till, shop):
     till = open_till()
     choose(till, "Redeem")
     scan(till, code)
-    expect(till.page.get_by_role("alert").filter(has_text="This gift card is blocked.")).to_be_visible()
+    expect(
+        till.page.get_by_role("alert").filter(has_text="This gift card is blocked.")
+    ).to_be_visible()
     expect(confirm(till)).to_be_hidden()
     till.shot("10-blocked")
 
@@ -52,7 +56,9 @@ def test_a_voided_card(open_till, shop):
     till = open_till()
     choose(till, "Check balance")
     scan(till, code)
-    expect(till.page.get_by_text("This gift card has been voided. It has no value left.")).to_be_visible()
+    expect(
+        till.page.get_by_text("This gift card has been voided. It has no value left.")
+    ).to_be_visible()
 
 
 def test_an_expired_card(open_till, shop):
@@ -85,7 +91,9 @@ def test_insufficient_funds_when_the_card_was_spent_meanwhile(open_till, shop):
     expect(amount(till)).to_have_value("30.00")
     elsewhere = {"card_code": code, "amount": 2500, "currency": "GBP",
                  "business_location_id": LOCATION, "account_id": "99"}  # fmt: skip
-    spent = requests.post(f"{shop.base}/v1/pos/redemptions", json=elsewhere, headers=shop.pos)
+    spent = requests.post(
+        f"{shop.base}/v1/pos/redemptions", json=elsewhere, headers=shop.pos
+    )
     assert spent.status_code == 201, spent.text
     confirm(till).click()
     expect(till.page.get_by_text("Not enough on this card")).to_be_visible()

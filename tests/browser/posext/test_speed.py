@@ -35,7 +35,9 @@ def test_scan_to_balance_and_confirm_to_checkout(open_till, shop, size):
         started = till.page.evaluate("performance.now()")
         scan(till, code)
         expect(confirm(till)).to_be_visible()
-        to_balance.append(float(till.page.evaluate("document.body.dataset.shown")) - started)
+        to_balance.append(
+            float(till.page.evaluate("document.body.dataset.shown")) - started
+        )
         clicked = till.page.evaluate("performance.now()")
         confirm(till).click()
         expect(till.page.get_by_text("Paid 20.00 GBP by gift card.")).to_be_visible()
@@ -43,7 +45,10 @@ def test_scan_to_balance_and_confirm_to_checkout(open_till, shop, size):
         to_checkout.append(checkout - clicked)
         till.page.reload()
         expect(till.page.get_by_role("button", name="Redeem")).to_be_enabled()
-    balance_ms, checkout_ms = statistics.median(to_balance), statistics.median(to_checkout)
+    balance_ms, checkout_ms = (
+        statistics.median(to_balance),
+        statistics.median(to_checkout),
+    )
     print(
         f"\nPOSEXT scan->balance median {balance_ms:.0f} ms "
         f"(min {min(to_balance):.0f}, max {max(to_balance):.0f}); "
