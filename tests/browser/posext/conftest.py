@@ -34,6 +34,18 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+class _Http(requests.Session):
+    """requests with a timeout on every call: a hung server fails the test."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Session.request, 10 s unless told otherwise."""
+        kwargs.setdefault("timeout", 10)
+        return super().request(*args, **kwargs)
+
+
+HTTP = _Http()
+
+
 @dataclass
 class Shop:
     """The running service and a merchant with one site, set up over HTTP."""
@@ -56,28 +68,26 @@ class Shop:
         """Issue a card with a fresh code; returns the code."""
         code = f"7741{random.randrange(10**11, 10**12)}"
         body = {"amount": amount, "currency": currency, "code": code, **extra}
-        answer = requests.post(f"{self.path}/cards", json=body, headers=self.admin)
+        answer = HTTP.post(f"{self.path}/cards", json=body, headers=self.admin)
         assert answer.status_code == 201, answer.text
         return code
 
     def balance(self, code: str) -> dict[str, Any]:
         """The card as the POS API shows it now."""
-        return requests.get(f"{self.base}/v1/pos/cards/{code}", headers=self.pos).json()
+        return HTTP.get(f"{self.base}/v1/pos/cards/{code}", headers=self.pos).json()
 
     def device(self) -> dict[str, Any]:
         """A device paired through the API (what the page keeps in localStorage)."""
         url = f"{self.path}/sites/{self.site_id}/pairing-codes"
-        code = requests.post(url, headers=self.admin).json()["code"]
-        paired = requests.post(
-            f"{self.base}/v1/pos-extension/pair", json={"code": code}
-        )
+        code = HTTP.post(url, headers=self.admin).json()["code"]
+        paired = HTTP.post(f"{self.base}/v1/pos-extension/pair", json={"code": code})
         assert paired.status_code == 201, paired.text
         return paired.json()  # type: ignore[no-any-return]
 
     def close(self, receipt: dict[str, Any]) -> dict[str, Any]:
         """POST an RTN receipt as Lightspeed would."""
         url = f"{self.base}/v1/webhooks/lightspeed/rtn"
-        answer = requests.post(url, json=receipt, headers=self.webhook)
+        answer = HTTP.post(url, json=receipt, headers=self.webhook)
         assert answer.status_code == 200, answer.text
         return answer.json()  # type: ignore[no-any-return]
 
@@ -106,19 +116,17 @@ def shop() -> Iterator[Shop]:
 def _set_up(base: str) -> Shop:
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     body = {"name": "Bistro", "currency": "GBP"}
-    merchant = _created(requests.post(f"{base}/v1/merchants", json=body, headers=admin))
+    merchant = _created(HTTP.post(f"{base}/v1/merchants", json=body, headers=admin))
     path = f"{base}/v1/merchants/{merchant['merchant_id']}"
     site = {"name": "Main street", "lightspeed_business_location_id": int(LOCATION)}
-    site_id = _created(requests.post(f"{path}/sites", json=site, headers=admin))
-    answer = requests.put(
-        f"{path}/integrations/lightspeed", json=SETTINGS, headers=admin
-    )
+    site_id = _created(HTTP.post(f"{path}/sites", json=site, headers=admin))
+    answer = HTTP.put(f"{path}/integrations/lightspeed", json=SETTINGS, headers=admin)
     assert answer.status_code == 200, answer.text
     pos = _created(
-        requests.post(f"{path}/credentials", json={"kind": "pos"}, headers=admin)
+        HTTP.post(f"{path}/credentials", json={"kind": "pos"}, headers=admin)
     )
     hook = _created(
-        requests.post(f"{path}/credentials", json={"kind": "webhook"}, headers=admin)
+        HTTP.post(f"{path}/credentials", json={"kind": "webhook"}, headers=admin)
     )
     return Shop(
         base, merchant["merchant_id"], site_id["site_id"],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import requests
 from playwright.sync_api import expect
 
+from tests.browser.posext.conftest import HTTP
 from tests.browser.posext.steps import choose, type_card
 
 
@@ -19,7 +19,7 @@ def test_pairing_with_a_code_from_the_manager(open_till, shop):
         till.page.get_by_text("No such pairing code: check what you typed.")
     ).to_be_visible()
     url = f"{shop.path}/sites/{shop.site_id}/pairing-codes"
-    code = requests.post(url, headers=shop.admin).json()["code"]
+    code = HTTP.post(url, headers=shop.admin).json()["code"]
     field.fill(code.lower())
     till.page.get_by_role("button", name="Pair this iPad").click()
     expect(till.page.get_by_role("button", name="Check balance")).to_be_visible()
@@ -28,7 +28,7 @@ def test_pairing_with_a_code_from_the_manager(open_till, shop):
     assert stored["token"].startswith("gld_") and code not in till.page.url
     till.page.reload()  # the credential stays on the iPad
     expect(till.page.get_by_role("button", name="Redeem")).to_be_visible()
-    devices = requests.get(f"{shop.path}/devices", headers=shop.admin).json()["items"]
+    devices = HTTP.get(f"{shop.path}/devices", headers=shop.admin).json()["items"]
     assert stored["device_id"] in {d["device_id"] for d in devices}
 
 
@@ -37,7 +37,7 @@ def test_a_revoked_device_is_refused_on_its_next_call(open_till, shop):
     till = open_till(device=device)
     choose(till, "Check balance")
     url = f"{shop.path}/devices/{device['device_id']}"
-    assert requests.delete(url, headers=shop.admin).status_code == 204
+    assert HTTP.delete(url, headers=shop.admin).status_code == 204
     type_card(till, shop.card(1000))
     expect(till.page.get_by_text("This iPad is no longer paired")).to_be_visible()
     expect(till.page.get_by_label("Pairing code")).to_be_visible()

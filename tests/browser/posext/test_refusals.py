@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-import requests
 from playwright.sync_api import expect
 
+from tests.browser.posext.conftest import HTTP
 from tests.browser.posext.steps import amount, choose, confirm, scan, type_card
 from tests.lightspeed_support import LOCATION
 
@@ -33,7 +33,7 @@ def test_a_malformed_code_says_what_a_code_looks_like(open_till):
 
 def _act(shop, code: str, action: str) -> None:
     url = f"{shop.path}/cards/{code}/{action}"
-    answer = requests.post(url, json={"reason": "test"}, headers=shop.admin)
+    answer = HTTP.post(url, json={"reason": "test"}, headers=shop.admin)
     assert answer.status_code == 200, answer.text
 
 
@@ -91,7 +91,7 @@ def test_insufficient_funds_when_the_card_was_spent_meanwhile(open_till, shop):
     expect(amount(till)).to_have_value("30.00")
     elsewhere = {"card_code": code, "amount": 2500, "currency": "GBP",
                  "business_location_id": LOCATION, "account_id": "99"}  # fmt: skip
-    spent = requests.post(
+    spent = HTTP.post(
         f"{shop.base}/v1/pos/redemptions", json=elsewhere, headers=shop.pos
     )
     assert spent.status_code == 201, spent.text

@@ -10,9 +10,9 @@ from __future__ import annotations
 import statistics
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
+from tests.browser.posext.conftest import HTTP
 from tests.browser.posext.steps import choose, confirm, scan
 
 ROUNDS = 15
@@ -27,7 +27,7 @@ def test_scan_to_balance_and_confirm_to_checkout(open_till, shop, size):
     )
     assets = [url for url in loaded if url.startswith(f"{shop.base}/pos-extension/")]
     assert len(assets) == 7, assets  # the page, its 5 modules and the stylesheet
-    page_bytes = sum(len(requests.get(url).content) for url in assets)
+    page_bytes = sum(len(HTTP.get(url).content) for url in assets)
     to_balance, to_checkout = [], []
     for _ in range(ROUNDS):
         code = shop.card(2000)
