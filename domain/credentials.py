@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
 from functools import lru_cache
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.copying import FastCopy
 from domain.errors import InvalidRequest
 
-KINDS = {"webhook": "glw", "pos": "glp", "admin": "gla"}
+KINDS = {"webhook": "glw", "pos": "glp", "admin": "gla", "device": "gld"}
 _KIND_OF_PREFIX = {prefix: kind for kind, prefix in KINDS.items()}
 USERNAME_LENGTH = 36  # a 3-letter kind prefix, "_", 32 hex digits
 
@@ -58,7 +59,7 @@ def split_token(token: str) -> tuple[str, str]:
 
 
 class Credential(FastCopy, Aggregate):
-    """One credential of one merchant: webhook, POS or admin."""
+    """One credential of one merchant: webhook, POS, admin or a paired POS device."""
 
     @event("Issued")
     def __init__(self, merchant_id: UUID, kind: str, secret_hash: str) -> None:
@@ -99,3 +100,30 @@ class Credential(FastCopy, Aggregate):
     @event("Revoked")
     def _revoked(self) -> None:
         self.revoked = True
+
+    # A device credential (domain/pairing.py) belongs to one site and is seen.
+    @property
+    def site_id(self) -> str | None:
+        """The site a device credential was paired for (None for other kinds)."""
+        return self.__dict__.get("paired_site_id")
+
+    @property
+    def last_seen_at(self) -> datetime | None:
+        """When a device credential last made a call (recorded once a minute)."""
+        return self.__dict__.get("seen_at")
+
+    def scope_to_site(self, site_id: str) -> None:
+        """Tie a device credential to the site it was paired for."""
+        self._scoped_to_site(site_id)
+
+    def seen(self, at: datetime) -> None:
+        """Record that the device made a call at `at`."""
+        self._seen(at)
+
+    @event("ScopedToSite")
+    def _scoped_to_site(self, site_id: str) -> None:
+        self.paired_site_id = site_id
+
+    @event("Seen")
+    def _seen(self, at: datetime) -> None:
+        self.seen_at = at

@@ -157,3 +157,21 @@ class ServiceUnavailable(LedgerError):
     """The event store cannot be reached."""
 
     code = "service_unavailable"
+
+
+class SiteNotFound(NotFound):
+    """No site with that id at this merchant."""
+
+    code = "site_not_found"
+
+
+class DeviceNotFound(NotFound):
+    """No paired POS device with that id at this merchant."""
+
+    code = "device_not_found"
+
+
+class PairingCodeInvalid(Unprocessable):
+    """A pairing code that does not exist, was used already or has expired."""
+
+    code = "pairing_code_invalid"

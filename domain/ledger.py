@@ -7,12 +7,15 @@ from uuid import UUID
 
 from domain.card_admin import CardAdminCommands
 from domain.card_commands import CardCommands
+from domain.device_commands import DeviceCommands
 from domain.giftcard import GiftCard
 from domain.merchant_commands import MerchantCommands
 from domain.receipt_commands import ReceiptCommands
 
 
-class Ledger(CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands):
+class Ledger(
+    CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands, DeviceCommands
+):
     """Gift cards, merchants and credentials, event-sourced."""
 
     name = "giftledger"

@@ -8,7 +8,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import FastCopy
-from domain.errors import CredentialNotFound, InvalidRequest, UnknownBusinessLocation
+from domain.errors import (
+    CredentialNotFound,
+    InvalidRequest,
+    SiteNotFound,
+    UnknownBusinessLocation,
+)
 from domain.money import exponent
 
 DEFAULT_LIGHTSPEED: dict[str, Any] = {
@@ -79,6 +84,14 @@ class Merchant(FastCopy, Aggregate):
         """List a newly issued credential (its secret hash lives on the Credential)."""
         self._credential_issued(credential_id, kind, username)
 
+    def add_device(
+        self, credential_id: str, username: str, site_id: str, name: str
+    ) -> None:
+        """List a POS device paired for one of the merchant's sites."""
+        if site_id not in self.sites:
+            raise SiteNotFound("no site with that id")
+        self._device_paired(credential_id, username, site_id, name)
+
     def revoke_credential(self, credential_id: str) -> None:
         """Mark a credential revoked in the list."""
         cred = self.credentials.get(credential_id)
@@ -105,6 +118,19 @@ class Merchant(FastCopy, Aggregate):
             "username": username,
             "created_at": self.modified_on,
             "revoked": False,
+        }
+
+    @event("DevicePaired")
+    def _device_paired(
+        self, credential_id: str, username: str, site_id: str, name: str
+    ) -> None:
+        self.credentials[credential_id] = {
+            "kind": "device",
+            "username": username,
+            "created_at": self.modified_on,
+            "revoked": False,
+            "site_id": site_id,
+            "name": name,
         }
 
     @event("CredentialRevoked")

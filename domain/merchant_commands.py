@@ -6,7 +6,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.credentials import Credential, parse_username, username_for
-from domain.errors import BusinessLocationTaken, CredentialNotFound, Unauthorized
+from domain.errors import (
+    BusinessLocationTaken,
+    CredentialNotFound,
+    InvalidRequest,
+    Unauthorized,
+)
 from domain.ledger_core import LedgerCore
 from domain.locations import LocationClaim, claim_id
 from domain.merchant import Merchant
@@ -60,6 +65,11 @@ class MerchantCommands(LedgerCore):
         self, merchant_id: UUID, kind: str
     ) -> tuple[Credential, str, str]:
         """A new credential; returns it, its username and its secret (shown once)."""
+        if kind == "device":  # scoped to a site: only pairing makes one
+            raise InvalidRequest(
+                "a device credential comes only from pairing with a code",
+                {"kind": ["device credentials are paired, not issued"]},
+            )
 
         def command() -> tuple[Credential, str, str]:
             merchant = self.merchant(merchant_id)

@@ -120,12 +120,14 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
 def _register_blueprints(app: Flask) -> None:
     from service import (
         admin_cards,
+        admin_devices,
         admin_integrations,
         admin_merchants,
         health,
         lightspeed_webhook,
         openapi,
         pos,
+        pos_extension,
         reads,
     )
 
@@ -134,9 +136,12 @@ def _register_blueprints(app: Flask) -> None:
         admin_merchants,
         admin_integrations,
         admin_cards,
+        admin_devices,
         pos,
         lightspeed_webhook,
         reads,
+        pos_extension,
         openapi,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(pos_extension.api_bp)

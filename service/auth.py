@@ -26,6 +26,7 @@ class Principal:
     kind: str
     merchant_id: UUID | None
     credential_id: str
+    site_id: str | None = None  # a paired POS device's site
 
     def merchant(self, merchant_id: str | UUID) -> UUID:
         """The merchant id a path names, if this caller may see it (else 404)."""
@@ -83,7 +84,11 @@ def require(*kinds: str, card_code: str | None = None) -> Principal:
     else:
         username, secret = split_token(token)
         credential = ledger().authenticate(username, secret, card_code)
-        principal = Principal(credential.kind, credential.merchant_id, username)
+        principal = Principal(
+            credential.kind, credential.merchant_id, username, credential.site_id
+        )
+        if credential.kind == "device":
+            ledger().touch_device(credential)
     if principal.kind not in kinds:
         raise Forbidden(f"this endpoint needs {_a(' or '.join(kinds))} credential")
     g.principal = principal

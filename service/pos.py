@@ -1,8 +1,10 @@
 """POS API: card look-up, holds (capture, release), redemptions and their refunds.
 
-The merchant is always the POS token's own. Checks run in DESIGN section 5's order:
-authentication, the not-found throttle, payload validation (body, Idempotency-Key),
-then card existence, state and funds inside the ledger's command.
+The merchant is always the POS token's own. A paired POS device (kind `device`)
+may call it too, for its own site's business location only. Checks run in DESIGN
+section 5's order: authentication, the not-found throttle, payload validation
+(body, Idempotency-Key), then card existence, state and funds inside the ledger's
+command.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from domain.views import Outcome, card_view, hold_view
-from service import throttle
+from service import device_scope, throttle
 from service.auth import Principal, ledger, require
 from service.http import named_card
 from service.openapi import documented
@@ -36,9 +38,12 @@ CARD = ("card_not_found", "too_many_requests", "card_not_active")
 SPEND = ("insufficient_funds", "currency_mismatch", "unknown_business_location")
 
 
+POS = ("pos", "device")
+
+
 def card_caller(code: str | None = None) -> Principal:
     """A POS caller that is not being throttled for guessing card codes."""
-    principal = require("pos", card_code=code or named_card())
+    principal = require(*POS, card_code=code or named_card())
     throttle.check(principal)
     return principal
 
@@ -63,6 +68,7 @@ def place_hold() -> Response:
     """Reserve money for an open sale; it expires after the merchant's hold TTL."""
     principal = card_caller()
     body = load(HoldCreate)
+    device_scope.check_location(principal, body["business_location_id"])
     outcome = ledger().place_hold(
         principal.own_merchant(), body["card_code"], body["amount"], body["currency"],
         body["business_location_id"], body["account_id"], origin("pos", principal),
@@ -84,8 +90,9 @@ def place_hold() -> Response:
 )  # fmt: skip
 def capture(hold_id: str) -> Response:
     """Take the held money, or part of it (the rest is released)."""
-    principal = require("pos")
+    principal = require(*POS)
     body = load(CaptureRequest, optional=True)
+    device_scope.check_hold(principal, hold_id)
     outcome = ledger().capture_hold(
         principal.own_merchant(), hold_id, body.get("amount"), origin("pos", principal)
     )
@@ -101,8 +108,9 @@ def capture(hold_id: str) -> Response:
 )  # fmt: skip
 def release(hold_id: str) -> Response:
     """Cancel a hold; its money is available again."""
-    principal = require("pos")
+    principal = require(*POS)
     load(ReleaseRequest, optional=True)
+    device_scope.check_hold(principal, hold_id)
     outcome = ledger().release_hold(
         principal.own_merchant(), hold_id, origin("pos", principal)
     )
@@ -127,6 +135,7 @@ def redeem() -> Response:
     """Debit a card at once."""
     principal = card_caller()
     body = load(RedemptionCreate)
+    device_scope.check_location(principal, body["business_location_id"])
     outcome = ledger().redeem(
         principal.own_merchant(), body["card_code"], body["amount"], body["currency"],
         body["business_location_id"], body.get("account_id"), origin("pos", principal),
@@ -150,7 +159,7 @@ def redeem() -> Response:
 )  # fmt: skip
 def refund(redemption_id: str) -> Response:
     """Give back (part of) what a redemption or a captured hold took."""
-    principal = require("pos")
+    principal = require("pos")  # a device only redeems; refunds come from RTN
     body = load(RefundCreate)
     outcome = ledger().refund(
         principal.own_merchant(), redemption_id, body["amount"],

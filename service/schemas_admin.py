@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
 from service.moments import InRange, range_metadata
+from service.lightspeed_ids import LightspeedId, LightspeedIdAnswer
 from service.read_schemas import ActivityItem
 from service.schemas import (
     Amount,
@@ -31,9 +32,7 @@ class SiteCreate(Schema):
     """A new site, mapped to one Lightspeed business location."""
 
     name = Text(200, required=True)
-    lightspeed_business_location_id = Text(
-        64, required=True, metadata={"example": "40570261078018"}
-    )
+    lightspeed_business_location_id = LightspeedId(required=True)
 
 
 class SiteSchema(Schema):
@@ -42,7 +41,7 @@ class SiteSchema(Schema):
     site_id = fields.String()
     merchant_id = fields.UUID()
     name = fields.String()
-    lightspeed_business_location_id = fields.String()
+    lightspeed_business_location_id = LightspeedIdAnswer()
 
 
 class MerchantSchema(Schema):
@@ -54,10 +53,14 @@ class MerchantSchema(Schema):
     sites = fields.List(fields.Nested(SiteSchema))
 
 
+ISSUABLE = sorted(set(KINDS) - {"device"})
+
+
 class CredentialCreate(Schema):
     """Which kind of credential to issue."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(sorted(KINDS)))
+    # Device credentials come only from pairing (service/pos_extension).
+    kind = fields.String(required=True, validate=validate.OneOf(ISSUABLE))
 
 
 class CredentialIssuedSchema(Schema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from service.schemas import Amount, CardCode, CardSchema, Currency, Text
+from service.lightspeed_ids import LightspeedId, LightspeedIdAnswer
+from service.schemas import Amount, CardCode, CardSchema, Currency
 
 
 class CardDebit(Schema):
@@ -13,13 +14,13 @@ class CardDebit(Schema):
     card_code = CardCode(required=True)
     amount = Amount(required=True)
     currency = Currency(required=True)
-    business_location_id = Text(64, required=True)
+    business_location_id = LightspeedId(required=True)
 
 
 class HoldCreate(CardDebit):
     """Reserve money on a card for a sale that is still open."""
 
-    account_id = Text(128, required=True)
+    account_id = LightspeedId(required=True)
 
 
 class HoldSchema(Schema):
@@ -32,8 +33,8 @@ class HoldSchema(Schema):
         metadata={"enum": ["open", "captured", "released", "expired"]}
     )
     expires_at = fields.AwareDateTime()
-    account_id = fields.String(allow_none=True)
-    business_location_id = fields.String(allow_none=True)
+    account_id = LightspeedIdAnswer(allow_none=True)
+    business_location_id = LightspeedIdAnswer(allow_none=True)
     currency = fields.String()
 
 
@@ -63,7 +64,7 @@ class HoldAnswer(Schema):
 class RedemptionCreate(CardDebit):
     """Debit a card at once."""
 
-    account_id = Text(128, allow_none=True)
+    account_id = LightspeedId(allow_none=True)
 
 
 class RedemptionSchema(Schema):

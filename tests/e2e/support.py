@@ -93,7 +93,7 @@ def hold_body(merchant: MerchantSetup, code: str, amount: int, **extra: Any) -> 
         "amount": amount,
         "currency": merchant.currency,
         "business_location_id": merchant.location_id,
-        "account_id": "A-1",
+        "account_id": "81",
         **extra,
     }
 

@@ -124,7 +124,7 @@ def test_block_unblock_and_void_follow_the_state_rules(client, merchant, platfor
     url = f"{merchant.path}/cards/{code}"
     created(client.post("/v1/pos/holds", headers=merchant.pos, json={
         "card_code": code, "amount": 400, "currency": "GBP",
-        "business_location_id": merchant.location_id, "account_id": "A",
+        "business_location_id": merchant.location_id, "account_id": "82",
     }))  # fmt: skip
 
     def act(action: str) -> tuple[int, dict]:

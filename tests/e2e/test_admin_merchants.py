@@ -221,7 +221,7 @@ def test_a_pos_token_never_reaches_another_merchants_cards(client, merchant):
     assert (lookup.status_code, lookup.json["code"]) == (404, "card_not_found")
     for url, body in (
         ("/v1/pos/redemptions", redemption_body(merchant, code, 10)),
-        ("/v1/pos/holds", {**redemption_body(merchant, code, 10), "account_id": "A"}),
+        ("/v1/pos/holds", {**redemption_body(merchant, code, 10), "account_id": "83"}),
     ):
         answer = client.post(url, json=body, headers=merchant.pos)
         assert (answer.status_code, answer.json["code"]) == (404, "card_not_found")

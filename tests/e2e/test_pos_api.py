@@ -28,7 +28,7 @@ def test_a_card_is_looked_up_held_captured_redeemed_and_refunded(client, merchan
                     headers=merchant.pos)
     )  # fmt: skip
     assert hold["amount"] == 2000 and hold["status"] == "open"
-    assert hold["account_id"] == "A-1"
+    assert hold["account_id"] == "81"
     assert hold["business_location_id"] == merchant.location_id
     assert hold["expires_at"].startswith("2026-11-01T12:15:00")  # TTL 900 s
     assert (hold["card"]["held"], hold["card"]["available"]) == (2000, 3000)

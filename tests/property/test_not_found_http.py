@@ -38,6 +38,10 @@ texts = st.text(
     min_size=1,
     max_size=64,
 )
+# A Lightspeed id, as the POS sends it: a JSON number or a string of digits.
+lightspeed_ids = st.one_of(
+    st.from_regex(r"[0-9]{1,20}", fullmatch=True), st.integers(0, 10**20 - 1)
+)
 Request = tuple[str, str, dict[str, Any] | None]
 ADMIN_ACTIONS = ("block", "unblock", "void")
 
@@ -152,8 +156,8 @@ def test_a_missing_or_foreign_card_is_card_not_found(
     params = {
         "a": data.draw(amounts, "amount"),
         "cur": data.draw(currencies, "currency"),
-        "loc": data.draw(texts, "location"),
-        "acc": data.draw(texts, "account"),
+        "loc": data.draw(lightspeed_ids, "location"),
+        "acc": data.draw(lightspeed_ids, "account"),
         "sign": data.draw(st.sampled_from([1, -1]), "sign"),
         "reason": data.draw(st.sampled_from(sorted(ADJUSTMENT_REASONS)), "reason"),
     }
@@ -209,7 +213,7 @@ def test_a_malformed_request_is_400_before_any_look_up(
         code = "_" + code
         world.issue(world.mine, code, 10_000, "active")
     good = entry_points(world.mine)[point](
-        code, a=5, cur="GBP", loc=world.mine.location_id, acc="A-1", sign=1,
+        code, a=5, cur="GBP", loc=world.mine.location_id, acc="81", sign=1,
         reason="complimentary",
     )  # fmt: skip
     request = malformed(point, good, data.draw)
