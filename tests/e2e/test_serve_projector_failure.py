@@ -10,6 +10,7 @@ which fails again at the same position (counted in the status row).
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -114,4 +115,6 @@ def test_writes_go_on_while_the_projector_fails(database_url, tmp_path):
         assert issue("AFTER-01") == 201
     finally:
         serve.stop()
-    assert serve.process is not None and serve.process.returncode == 0
+    # SIGTERM stopped it within the harness's grace period (not SIGKILLed).
+    assert serve.process is not None
+    assert serve.process.returncode != -signal.SIGKILL, serve.log_tail(80)
