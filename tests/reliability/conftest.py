@@ -9,8 +9,8 @@ tests/reliability) runs it.
 from __future__ import annotations
 
 import sys
-import uuid
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
