@@ -20,7 +20,7 @@ from gunicorn.workers.gthread import ThreadWorker
 wsgi.SERVER = "giftledger"
 
 # (error, status, reason, code): the first that matches; any other parse error: 400.
-CLIENT_ERRORS = (
+CLIENT_ERRORS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (errors.LimitRequestLine, 414, "URI Too Long", "invalid_request"),
     (errors.LimitRequestHeaders, 431, "Request Header Fields Too Large",
      "invalid_request"),
@@ -42,9 +42,9 @@ def problem_answer(exc: Exception) -> bytes | None:
     if not isinstance(exc, errors.ParseException) or isinstance(exc, SERVER_ERRORS):
         return None
     status, reason, code = 400, "Bad Request", "invalid_request"
-    for kind, *answer in CLIENT_ERRORS:
+    for kind, its_status, its_reason, its_code in CLIENT_ERRORS:
         if isinstance(exc, kind):
-            status, reason, code = answer
+            status, reason, code = its_status, its_reason, its_code
             break
     body = json.dumps({
         "type": f"urn:giftledger:problem:{code}",
@@ -62,7 +62,7 @@ def problem_answer(exc: Exception) -> bytes | None:
     return head.encode("latin-1") + body
 
 
-class ProblemWorker(ThreadWorker):
+class ProblemWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn is untyped
     """gthread, with gunicorn's own client-error pages in problem+json."""
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: Exception) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, jsonify
 from marshmallow import Schema, ValidationError, fields, validate
@@ -85,7 +85,8 @@ class FullMatch(validate.Regexp):
 
     def __call__(self, value: Any) -> Any:
         """The value, if the whole of it matches."""
-        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+        regex = cast("re.Pattern[str]", self.regex)
+        if not isinstance(value, str) or regex.fullmatch(value) is None:
             raise ValidationError(
                 self.error.format(input=value, regex=self.regex.pattern)
             )

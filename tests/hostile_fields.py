@@ -204,10 +204,13 @@ def raw(value: str) -> bytes:
 
 def header_value(value: Any) -> str | None:
     """The value as a WSGI server hands a header over (latin-1 of the raw bytes),
-    or None for what no HTTP parser lets through (line breaks, NUL)."""
+    or None for what no HTTP client sends (line breaks, NUL, spaces around it)."""
     text = value if isinstance(value, str) else json.dumps(value)
     data = raw(text)
-    if any(c in data for c in b"\r\n\x00") or len(data) > 4000:
+    # HTTP strips spaces around a value, and clients refuse to send them.
+    if any(c in data for c in b"\r\n\x00") or data != data.strip(b" \t"):
+        return None
+    if len(data) > 4000:
         return None
     return data.decode("latin-1")
 

@@ -34,6 +34,7 @@ class Merchant:
     webhook_username: str
     webhook_secret: str
     admin_token: str
+    location: str = LOCATION
 
     @property
     def webhook_basic(self) -> str:
@@ -47,10 +48,13 @@ def open_ledger(database_url: str) -> Ledger:
     return Ledger(env=ledger_env(Config(database_url=database_url)))
 
 
-def seed_merchant(ledger: Ledger, name: str = "Bench bistro") -> Merchant:
-    """A GBP merchant with the samples' site, Lightspeed settings and credentials."""
+def seed_merchant(
+    ledger: Ledger, name: str = "Bench bistro", location: str = LOCATION
+) -> Merchant:
+    """A GBP merchant with a site (the samples' one unless told), Lightspeed
+    settings and credentials."""
     merchant = ledger.register_merchant(name, "GBP")
-    ledger.add_site(merchant.id, "Main street", LOCATION)
+    ledger.add_site(merchant.id, "Main street", location)
     ledger.configure_lightspeed(merchant.id, LIGHTSPEED)
     _, pos_user, pos_secret = ledger.issue_credential(merchant.id, "pos")
     _, hook_user, hook_secret = ledger.issue_credential(merchant.id, "webhook")
@@ -61,6 +65,7 @@ def seed_merchant(ledger: Ledger, name: str = "Bench bistro") -> Merchant:
         hook_user,
         hook_secret,
         f"{admin_user}.{admin_secret}",
+        location,
     )
 
 

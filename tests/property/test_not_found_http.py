@@ -83,7 +83,7 @@ def world(config) -> Iterator[World]:
     app = create_app(replace(config, not_found_limit=1_000_000))
     client = app.test_client()
     mine = set_up_merchant(client, "Mine", "GBP", "40570261078018")
-    theirs = set_up_merchant(client, "Theirs", "GBP", "40570261078018")
+    theirs = set_up_merchant(client, "Theirs", "GBP", "40570261078019")
     yield World(client, app.extensions["giftledger.ledger"], mine, theirs)
     app.extensions["giftledger.ledger"].close()
 

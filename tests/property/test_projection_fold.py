@@ -59,9 +59,12 @@ class Run:
     def __init__(self, ledger: Ledger, clock: Any) -> None:
         self.ledger, self.clock = ledger, clock
         self.merchants = []
+        self.locations: dict[Any, str] = {}
         for name, currency in (("Bistro", "GBP"), ("Izakaya", "JPY")):
             merchant = ledger.register_merchant(name, currency)
-            ledger.add_site(merchant.id, "Main", LOCATION)
+            # A business location belongs to one merchant: one of its own each.
+            self.locations[merchant.id] = f"{LOCATION}-{merchant.id}"
+            ledger.add_site(merchant.id, "Main", self.locations[merchant.id])
             self.merchants.append((merchant.id, currency))
         self.holds: list[tuple[Any, str]] = []
         self.redemptions: list[tuple[Any, str]] = []
@@ -95,7 +98,7 @@ class Run:
     def hold(self, mi: int, ci: int, value: int) -> None:
         mid, currency = self.merchants[mi]
         out = self.ledger.place_hold(
-            mid, CODES[ci], value, currency, LOCATION, "ACC", self.origin()
+            mid, CODES[ci], value, currency, self.locations[mid], "ACC", self.origin()
         )
         self.holds.append((mid, out.ref))
 
@@ -113,7 +116,7 @@ class Run:
     def redeem(self, mi: int, ci: int, value: int) -> None:
         mid, currency = self.merchants[mi]
         out = self.ledger.redeem(
-            mid, CODES[ci], value, currency, LOCATION, None, self.origin()
+            mid, CODES[ci], value, currency, self.locations[mid], None, self.origin()
         )
         self.redemptions.append((mid, out.ref))
 

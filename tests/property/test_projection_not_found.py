@@ -59,7 +59,7 @@ def world(config) -> Iterator[dict[str, Any]]:
         "client": client,
         "ledger": ledger,
         "mine": set_up_merchant(client, "Mine", "GBP", "40570261078018"),
-        "theirs": set_up_merchant(client, "Theirs", "GBP", "40570261078018"),
+        "theirs": set_up_merchant(client, "Theirs", "GBP", "40570261078019"),
         "projector": Projector(engine, EventSource(ledger)),
     }
     engine.dispose()
@@ -75,7 +75,7 @@ def issue(
         world["ledger"].issue_card(mid, code, 1000, "GBP", None, origin)
     except CardCodeTaken:
         return
-    world["ledger"].redeem(mid, code, 10, "GBP", "40570261078018", None, origin)
+    world["ledger"].redeem(mid, code, 10, "GBP", merchant.location_id, None, origin)
     if state != "active":
         action = {"blocked": "block", "voided": "void"}[state]
         world["ledger"].change_state(mid, code, action, "test", origin)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,11 @@ class Stack:
         return dict.fromkeys(codes, amount)
 
     def new_merchant(self, name: str) -> Merchant:
-        """Another merchant with its own credentials (throttles are per credential)."""
+        """Another merchant with its own credentials (throttles are per credential)
+        and its own business location (one belongs to one merchant)."""
         ledger = open_ledger(self.database_url)
         try:
-            return seed_merchant(ledger, name)
+            return seed_merchant(ledger, name, str(uuid.uuid4().int % 10**14))
         finally:
             ledger.close()
 

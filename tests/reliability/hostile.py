@@ -1,12 +1,15 @@
-"""Hand-written hostile requests: broken JSON, wrong types, absurd numbers, codes."""
+"""Hostile requests: every class in every documented field (tests/hostile_fields.py),
+then hand-written ones: broken JSON, wrong types, absurd numbers, codes."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from tests.bench.seed import LOCATION, Merchant
+from tests.bench.seed import Merchant
+from tests.hostile_fields import field_requests, operations, path_requests
 from tests.reliability.receipts import payment_receipt
 
 MALFORMED = [b"{", b'{"amount": 1', b"[1, 2", b"null", b'"text"', b"42", b"",
@@ -26,7 +29,7 @@ def hostile_requests(merchant: Merchant) -> Iterator[tuple[str, str, str, Any]]:
     """(label, method, path, keyword arguments for Api.send) for every case."""
     mid = merchant.merchant_id
     redeem = {"card_code": "BENCH000000000000", "amount": 1, "currency": "GBP",
-              "business_location_id": LOCATION}  # fmt: skip
+              "business_location_id": merchant.location}  # fmt: skip
     posts = [
         ("pos", "/v1/pos/redemptions", redeem),
         ("pos", "/v1/pos/holds", {**redeem, "account_id": "123"}),
@@ -34,7 +37,8 @@ def hostile_requests(merchant: Merchant) -> Iterator[tuple[str, str, str, Any]]:
         ("admin", f"/v1/merchants/{mid}/cards/BENCH000000000000/adjustments",
          {"amount": 1, "reason": "other", "note": "x"}),
         ("webhook", "/v1/webhooks/lightspeed/rtn",
-         payment_receipt("900000000001", "BENCH000000000000", 1)),
+         located(payment_receipt("900000000001", "BENCH000000000000", 1),
+                 merchant.location)),
     ]  # fmt: skip
     for auth, path, good in posts:
         for raw in MALFORMED + NON_UTF8:
@@ -67,6 +71,53 @@ def hostile_requests(merchant: Merchant) -> Iterator[tuple[str, str, str, Any]]:
         sent = {"auth": "pos", "body": redeem,
                 "headers": {"Idempotency-Key": key.encode()}}  # fmt: skip
         yield f"Idempotency-Key {key!r:.20}", "POST", "/v1/pos/redemptions", sent
+
+
+def located(receipt: dict[str, Any], location: str) -> dict[str, Any]:
+    """The receipt at the merchant's business location (both places it names it)."""
+    receipt["businessLocationId"] = receipt["account"]["businessLocationId"] = location
+    return receipt
+
+
+GOOD = {"amount": 1, "currency": "GBP", "account_id": "A-1", "name": "Hostile",
+        "reason": "other", "note": "checked", "kind": "pos",
+        "lightspeed_business_location_id": "HOSTILE-LOCATION"}  # fmt: skip
+
+
+def generated_requests(
+    doc: dict[str, Any], merchant: Merchant, platform: str, code: str
+) -> Iterator[tuple[str, str, str, Any]]:
+    """(label, method, path, Api.send arguments): every hostile class in every
+    field, query, header and path parameter of every operation of the document."""
+    fill = {"merchant_id": str(merchant.merchant_id), "code": code,
+            "hold_id": str(uuid.uuid4()), "redemption_id": str(uuid.uuid4()),
+            "credential_id": str(uuid.uuid4()), "exception_id": str(uuid.uuid4()),
+            "receipt_id": str(uuid.uuid4())}  # fmt: skip
+    for op in operations(doc):
+        if op.path.startswith("/v1/pos"):
+            auth = {"Authorization": f"Bearer {merchant.pos_token}"}
+        elif op.path.startswith("/v1/webhooks"):
+            auth = {"Authorization": f"Basic {merchant.webhook_basic}"}
+        else:
+            auth = {"Authorization": f"Bearer {platform}"}
+        body: Any = None
+        if op.path.startswith("/v1/webhooks"):
+            body = located(payment_receipt("900000000002", code, 1), merchant.location)
+        elif op.body is not None:
+            good = {
+                **GOOD,
+                "card_code": code,
+                "business_location_id": merchant.location,
+            }
+            body = {k: good[k] for k in op.body.get("properties", {}) if k in good}
+        sweep = [*field_requests(op, op.path.format(**fill), body, auth),
+                 *path_requests(op, fill, auth, body)]  # fmt: skip
+        for sent in sweep:
+            headers = dict(sent.headers)
+            if sent.body is not None:
+                headers["Content-Type"] = "application/json"
+            sent_as = {"auth": "", "data": sent.body or b"", "headers": headers}
+            yield sent.label, sent.method, sent.url(), sent_as
 
 
 def _raw(auth: str, data: bytes, kind: str = "application/json") -> dict[str, Any]:

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from domain.origin import Origin
 from tests.reliability.api import Answer, Api, Lost
 from tests.reliability.checks import verdict
 from tests.reliability.conftest import PLATFORM_TOKEN
-from tests.reliability.hostile import hostile_requests
+from tests.reliability.hostile import generated_requests, hostile_requests
 
 EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "15"))
 
@@ -99,9 +100,24 @@ def fuzz_operation(judge: Judge, op: Any, base: str, merchant: Any) -> None:
             judge.unsatisfiable += 1
 
 
+def stack_card(stack: Any, merchant: Any) -> str:
+    """A card of the fuzzed merchant, so requests reach the card's own checks."""
+    ledger = stack.ledger()
+    try:
+        origin = Origin(source="admin", actor="reliability")
+        ledger.issue_card(
+            merchant.merchant_id, "HOSTILE0001", 10**8, "GBP", None, origin
+        )
+    finally:
+        ledger.close()
+    return "HOSTILE0001"
+
+
 def test_bad_input(stack) -> None:
     merchant = stack.new_merchant("Fuzzed bistro")
     judge = Judge(stack)
+    generated: list[Any] = []
+    written: list[Any] = []
     try:
         schema = schemathesis.openapi.from_url(stack.base_url + "/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]
@@ -109,7 +125,11 @@ def test_bad_input(stack) -> None:
             fuzz_operation(judge, op, stack.base_url, merchant)
         fuzzed = judge.sent
         api = Api(stack.base_url, merchant)
-        for what, method, path, kwargs in hostile_requests(merchant):
+        doc = requests.get(stack.base_url + "/openapi.json", timeout=15).json()
+        code = stack_card(stack, merchant)
+        generated += generated_requests(doc, merchant, PLATFORM_TOKEN, code)
+        written += hostile_requests(merchant)
+        for what, method, path, kwargs in [*generated, *written]:
             before = judge.head()
             api.session.close()  # a refused 2 MiB body may leave the socket unusable
             try:
@@ -124,7 +144,9 @@ def test_bad_input(stack) -> None:
     verdict(
         "bad input", judge.problems,
         f"{len(operations)} operations x {EXAMPLES} schemathesis examples x 2 modes "
-        f"({fuzzed} requests) + {judge.sent - fuzzed} hand-written hostile requests; "
+        f"({fuzzed} requests) + {len(generated)} generated (every class in every "
+        f"field) and {len(written)} hand-written hostile "
+        "requests; "
         f"statuses {statuses}",
     )  # fmt: skip
     assert not judge.problems, judge.problems[:10]
