@@ -200,9 +200,8 @@ def merchant_id(ledger: Ledger) -> Any:
 def test_a_repeat_returns_the_first_answer_and_a_reuse_is_refused(
     ledger: Ledger, merchant_id, database_url
 ):
-    heavy = database_url.startswith("sqlite")
-
-    @settings(max_examples=60 if heavy else 15, deadline=None, database=None)
+    # The same search on both stores: ordering bugs show on one store only.
+    @settings(max_examples=60, deadline=None, database=None)
     @given(
         name=st.sampled_from(sorted(COMMANDS)),
         amount=amounts,
