@@ -77,7 +77,9 @@ class ReceiptBatch:
                 done = card.redemptions.get(ref, [0, 0])[0]
                 if done:
                     taken.append(
-                        TakenPayment(ref, card.id, card.masked_code, done, False)
+                        TakenPayment(
+                            ref, card.id, card.masked_code, done, False, card.currency
+                        )
                     )
                 continue
             hold = card.holds.get(ref)
@@ -89,11 +91,25 @@ class ReceiptBatch:
             )
             if expired or hold["status"] == OPEN:
                 holds.append(
-                    OpenHold(ref, card.id, card.masked_code, hold["amount"], expired)
+                    OpenHold(
+                        ref,
+                        card.id,
+                        card.masked_code,
+                        hold["amount"],
+                        expired,
+                        card.currency,
+                    )
                 )
             elif hold["status"] == CAPTURED:
                 taken.append(
-                    TakenPayment(ref, card.id, card.masked_code, hold["captured"], True)
+                    TakenPayment(
+                        ref,
+                        card.id,
+                        card.masked_code,
+                        hold["captured"],
+                        True,
+                        card.currency,
+                    )
                 )
         return tuple(holds), tuple(taken)
 

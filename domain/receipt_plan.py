@@ -135,6 +135,7 @@ class OpenHold:
     masked_code: str
     amount: int
     expired: bool
+    currency: str  # the card's: a payment in another currency never takes it
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class TakenPayment:
     masked_code: str
     amount: int
     is_hold: bool
+    currency: str
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,9 @@ def plan(
     for line in receipt.of_kind("payment"):
         code = line.code or (references.pop(0) if references else None)
         wanted = _card(merchant_id, code)
-        paid = _match_taken(taken, line.amount, wanted)
-        hold = _match_hold(holds, line.amount, wanted) if paid is None else None
+        paid = _match_taken(taken, line, wanted)
+        hold = _match_hold(holds, line, wanted) if paid is None else None
+        foreign = _match_hold(holds, line, wanted, any_currency=True)
         if paid is not None:
             # The POS took this money over the API already: never take it twice.
             taken.remove(paid)
@@ -64,6 +65,15 @@ def plan(
             holds.remove(hold)
             target = redeems if hold.expired else captures
             target.append(_take(line, hold))
+        elif foreign is not None:
+            # The POS held the card's currency and was paid in another: no money
+            # moves, a person decides; the hold is released with the unclaimed.
+            detail = (
+                f"the card holds {foreign.currency}, the payment is {line.currency}"
+            )
+            redeems.append(
+                unapplied(line, foreign.masked_code, CurrencyMismatch.code, detail)
+            )
         elif code is None:
             detail = "a gift-card payment with no card reference and no matching hold"
             redeems.append(unapplied(line, None, UNMATCHED_PAYMENT, detail))
@@ -116,14 +126,15 @@ def _sell(
 
 
 def _match_taken(
-    taken: list[TakenPayment], amount: int, wanted: UUID | None
+    taken: list[TakenPayment], line: GiftLine, wanted: UUID | None
 ) -> TakenPayment | None:
-    """Money the POS already took for this account, for exactly this amount."""
+    """Money the POS already took for this account: this amount, this currency."""
     return next(
         (
             t
             for t in taken
-            if t.amount == amount and (wanted is None or t.card_id == wanted)
+            if (t.amount, t.currency) == (line.amount, line.currency)
+            and (wanted is None or t.card_id == wanted)
         ),
         None,
     )
@@ -137,11 +148,17 @@ def _already(line: GiftLine, paid: TakenPayment) -> Taken:
 
 
 def _match_hold(
-    holds: list[OpenHold], amount: int, wanted: UUID | None
-) -> OpenHold | None:
-    """An unclaimed hold for the amount (on the named card, if one is named); for
-    a named card, a larger hold of it is taken in part."""
-    candidates = [h for h in holds if wanted is None or h.card_id == wanted]
+    holds: list[OpenHold], line: GiftLine, wanted: UUID | None,
+    any_currency: bool = False,
+) -> OpenHold | None:  # fmt: skip
+    """An unclaimed hold for the line's amount in its currency (on the named card,
+    if one is named); for a named card, a larger hold of it is taken in part."""
+    amount = line.amount
+    candidates = [
+        h for h in holds
+        if (wanted is None or h.card_id == wanted)
+        and (any_currency or h.currency == line.currency)
+    ]  # fmt: skip
     exact = next((h for h in candidates if h.amount == amount), None)
     if exact is not None or wanted is None:
         return exact

@@ -74,10 +74,10 @@ def world(ledger: Ledger) -> dict[str, Any]:
 
 
 def test_every_card_command_answers_card_not_found(ledger: Ledger, world, database_url):
-    heavy = database_url.startswith("sqlite")
     before = ledger.recorder.max_notification_id()
 
-    @settings(max_examples=150 if heavy else 30, deadline=None, database=None)
+    # The same search on both stores: ordering bugs show on one store only.
+    @settings(max_examples=150, deadline=None, database=None)
     @given(
         name=st.sampled_from(CARD_COMMANDS),
         code=st.sampled_from(world["b_codes"]) | texts,

@@ -30,9 +30,11 @@ def lines(*gift: GiftLine, refs=(), cancelled=False, origin=None) -> ReceiptLine
     return ReceiptLines("CLOSE", "L1", "ACC", origin, cancelled, gift, tuple(refs))
 
 
-def hold(code: str, amount: int, expired=False, hold_id=None) -> OpenHold:
+def hold(
+    code: str, amount: int, expired=False, hold_id=None, currency="GBP"
+) -> OpenHold:
     return OpenHold(hold_id or f"h-{code}-{amount}", card_id(MERCHANT, code),
-                    "****" + code[-4:], amount, expired)  # fmt: skip
+                    "****" + code[-4:], amount, expired, currency)  # fmt: skip
 
 
 def context(*holds: OpenHold, prior=()) -> ReceiptContext:
@@ -181,8 +183,8 @@ def test_the_order_of_commands_is_sales_captures_releases_redeems_undos():
 
 
 def test_money_the_pos_already_took_is_matched_before_any_hold():
-    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False)
-    captured = TakenPayment("h-9", card_id(MERCHANT, B), "****0002", 300, True)
+    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False, "GBP")
+    captured = TakenPayment("h-9", card_id(MERCHANT, B), "****0002", 300, True, "GBP")
     live = hold(A, 500)
     got = plan(
         lines(pay("1", 500), pay("2", 300, B), pay("3", 500)),
@@ -195,7 +197,7 @@ def test_money_the_pos_already_took_is_matched_before_any_hold():
 
 
 def test_taken_money_of_another_card_or_amount_is_not_matched():
-    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False)
+    paid = TakenPayment("r-1", card_id(MERCHANT, A), "****0001", 500, False, "GBP")
     got = plan(
         lines(pay("1", 500, B), pay("2", 400, A)),
         ReceiptContext(MERCHANT, (), (), (paid,)),
