@@ -32,6 +32,9 @@ def serve(
     if with_projector:
         projector = [sys.executable, "-m", "scripts.run_projector"]
         children.append(subprocess.Popen(projector))
+        # The chain follows apart: a projector stopped by a bad event leaves it running.
+        chain = [sys.executable, "-m", "scripts.chain_follow"]
+        children.append(subprocess.Popen(chain))
 
     def stop(signum: int, _frame: object) -> None:
         for child in children:

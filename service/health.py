@@ -13,6 +13,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from projections.chain.status import chain_lag
 from projections.events import EventSource
 from projections.status import projector_lag
 from service.auth import ledger
@@ -42,7 +43,18 @@ def readyz() -> Response:
     except Exception:  # lag is informative; it never fails readiness
         log.warning("readyz: projector lag unavailable", exc_info=True)
         projector = None
-    return jsonify(status="ready", position=position, projector=projector)
+    return jsonify(
+        status="ready", position=position, projector=projector, chain=_chain_lag()
+    )
+
+
+def _chain_lag() -> dict[str, float | int] | None:
+    """The chain follower's lag; None (logged) when it cannot be read."""
+    try:
+        return chain_lag(read_engine(), EventSource(ledger())).as_dict()
+    except Exception:  # informative, like the projector's: never fails readiness
+        log.warning("chain lag unavailable", exc_info=True)
+        return None
 
 
 LAG_GAUGES = (
@@ -52,6 +64,13 @@ LAG_GAUGES = (
      "Events recorded but not yet in the read models"),
     ("seconds_behind", "giftledger_projector_seconds_behind",
      "Age of the oldest event not yet in the read models"),
+)  # fmt: skip
+CHAIN_GAUGES = (
+    ("position", "giftledger_chain_position", "Last event linked into the hash chain"),
+    ("events_behind", "giftledger_chain_events_behind",
+     "Events recorded but not yet linked into the hash chain"),
+    ("seconds_behind", "giftledger_chain_seconds_behind",
+     "Age of the oldest event not yet linked into the hash chain"),
 )  # fmt: skip
 
 
@@ -69,5 +88,9 @@ def metrics() -> Response:
         up.set(1)
         for key, name, text in LAG_GAUGES:
             Gauge(name, text, registry=local).set(lag[key])
+    chain = _chain_lag()
+    for key, name, text in CHAIN_GAUGES:
+        if chain is not None:
+            Gauge(name, text, registry=local).set(chain[key])
     body = generate_latest(REGISTRY) + generate_latest(local)
     return Response(body, mimetype=CONTENT_TYPE_LATEST)
