@@ -76,7 +76,8 @@ def root_from_path(index: int, size: int, node: bytes, path: list[str]) -> bytes
 
 
 def check_signature(cp: dict[str, Any], key_path: str) -> None:
-    key = serialization.load_pem_public_key(open(key_path, "rb").read())
+    with open(key_path, "rb") as file:
+        key = serialization.load_pem_public_key(file.read())
     if not isinstance(key, Ed25519PublicKey):
         raise Failed(f"{key_path} is not an Ed25519 public key")
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -205,22 +206,30 @@ def report(proof: dict[str, Any], cards: dict[str, dict], problems: list[str]) -
         print(f"liability {currency} {amount} (minor units)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("proof")
-    parser.add_argument("--public-key", required=True, help="the Ed25519 public PEM")
-    args = parser.parse_args(argv)
+def check(proof_path: str, key_path: str) -> tuple[dict[str, dict], list[str]]:
+    """(each card's recomputed state, every problem found); prints the balances."""
     problems: list[str] = []
+    cards: dict[str, dict] = {}
     try:
-        proof = json.load(open(args.proof, encoding="utf-8"))
+        with open(proof_path, encoding="utf-8") as file:
+            proof = json.load(file)
         if proof.get("format") != FORMAT:
             raise Failed(f"not a {FORMAT} document")
-        check_signature(proof["checkpoint"], args.public_key)
+        check_signature(proof["checkpoint"], key_path)
         events = check_inclusion(proof, problems)
         cards = fold(proof["merchant_id"], events, problems)
         report(proof, cards, problems)
     except (Failed, OSError, ValueError, KeyError, TypeError) as error:
         problems.append(f"{type(error).__name__}: {error}")
+    return cards, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("proof")
+    parser.add_argument("--public-key", required=True, help="the Ed25519 public PEM")
+    args = parser.parse_args(argv)
+    _, problems = check(args.proof, args.public_key)
     for problem in problems:
         print(f"FAILED: {problem}", file=sys.stderr)
     if problems:
