@@ -1,4 +1,4 @@
-"""The chain follower: `python -m scripts.chain_follow` (`giftledger audit chain-follow`).
+"""The chain follower: `python -m scripts.chain_follow` (`audit chain-follow`).
 
 Appends a link to event_chain for every stored event, in log order, a few
 milliseconds behind the writes (PostgreSQL: LISTEN/NOTIFY; SQLite: polling). Its

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check a giftledger proof on its own: `python check_proof.py proof.json --public-key KEY`.
+"""Check a giftledger proof alone: `python check_proof.py proof.json --public-key KEY`.
 
 Standard library and `cryptography` only, nothing else of giftledger: copy this one
 file. It checks the checkpoint's Ed25519 signature, that the signed link is the
@@ -38,11 +38,12 @@ class Failed(Exception):
 
 
 def sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+    digest: bytes = hashlib.sha256(data).digest()
+    return digest
 
 
 def record(e: dict[str, Any], state: bytes) -> bytes:
-    topic = e["topic"].encode("utf-8")
+    topic: bytes = e["topic"].encode("utf-8")
     return (
         struct.pack(">Q", e["position"]) + UUID(e["originator_id"]).bytes
         + struct.pack(">Q", e["version"]) + struct.pack(">I", len(topic)) + topic
@@ -94,7 +95,7 @@ def check_signature(cp: dict[str, Any], key_path: str) -> None:
         raise Failed("the checkpoint's signature does not verify") from None
 
 
-def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[dict]:
+def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[dict[str, Any]]:
     """Every event's link is a leaf of the signed tree; returns the decoded events."""
     cp, head = proof["checkpoint"], proof["head"]
     size, root = cp["tree_size"], bytes.fromhex(cp["root"])
@@ -112,7 +113,9 @@ def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[dict]:
             continue
         link = sha256(bytes.fromhex(e["previous_link"]) + record(e, state))
         try:
-            reached = root_from_path(e["index"], size, leaf(e["position"], link), e["path"])
+            reached = root_from_path(
+                e["index"], size, leaf(e["position"], link), e["path"]
+            )
         except Failed as error:
             problems.append(f"{where}: {error}")
             continue
@@ -133,14 +136,20 @@ def value(v: Any) -> Any:
     return v
 
 
-def fold(merchant: str, events: list[dict], problems: list[str]) -> dict[str, dict]:
+def fold(
+    merchant: str, events: list[dict[str, Any]], problems: list[str]
+) -> dict[str, dict[str, Any]]:
     """Each card's balance, held amount and state, recomputed from its events."""
-    cards: dict[str, dict] = {}
+    cards: dict[str, dict[str, Any]] = {}
     for e in events:
         if not e["topic"].startswith(CARD_TOPICS):
             problems.append(f"position {e['position']}: not a card event")
             continue
-        name, data, card_id = e["topic"].rsplit(".", 1)[1], e["data"], e["originator_id"]
+        name, data, card_id = (
+            e["topic"].rsplit(".", 1)[1],
+            e["data"],
+            e["originator_id"],
+        )
         card = cards.get(card_id)
         if card is None:
             if name == "Issued" and value(data["merchant_id"]) != merchant:
@@ -182,7 +191,9 @@ def fold(merchant: str, events: list[dict], problems: list[str]) -> dict[str, di
     return cards
 
 
-def report(proof: dict[str, Any], cards: dict[str, dict], problems: list[str]) -> None:
+def report(
+    proof: dict[str, Any], cards: dict[str, dict[str, Any]], problems: list[str]
+) -> None:
     cp = proof["checkpoint"]
     print(f"merchant {proof['merchant_id']}, checkpoint at position {cp['position']} "
           f"signed {cp['signed_at']}, {len(proof['events'])} events")  # fmt: skip
@@ -190,8 +201,9 @@ def report(proof: dict[str, Any], cards: dict[str, dict], problems: list[str]) -
     for card_id, card in sorted(cards.items()):
         claimed = proof.get("ledger_balances", {}).get(card_id)
         if card["from_version"] != 1:
-            print(f"{card['masked_code']}  {card_id}  from version "
-                  f"{card['from_version']}: no opening balance in this proof")  # fmt: skip
+            start = card["from_version"]
+            print(f"{card['masked_code']}  {card_id}  from version {start}: "
+                  "no opening balance in this proof")  # fmt: skip
             continue
         if claimed is not None and claimed["balance"] != card["balance"]:
             problems.append(
@@ -206,10 +218,12 @@ def report(proof: dict[str, Any], cards: dict[str, dict], problems: list[str]) -
         print(f"liability {currency} {amount} (minor units)")
 
 
-def check(proof_path: str, key_path: str) -> tuple[dict[str, dict], list[str]]:
+def check(
+    proof_path: str, key_path: str
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """(each card's recomputed state, every problem found); prints the balances."""
     problems: list[str] = []
-    cards: dict[str, dict] = {}
+    cards: dict[str, dict[str, Any]] = {}
     try:
         with open(proof_path, encoding="utf-8") as file:
             proof = json.load(file)

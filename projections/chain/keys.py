@@ -65,7 +65,9 @@ def load_public(path: Path) -> Ed25519PublicKey:
 
 def key_id(public: Ed25519PublicKey) -> str:
     """SHA-256 of the raw 32-byte public key, hex."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    raw = public.public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
     return hashlib.sha256(raw).hexdigest()
 
 

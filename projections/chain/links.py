@@ -19,9 +19,11 @@ _U32 = struct.Struct(">I")
 
 
 def encode_record(
-    position: int, originator_id: UUID, version: int, topic: str, state: bytes
+    position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
 ) -> bytes:
     """One stored event as the chain hashes it (fixed-width and length-prefixed)."""
+    if not isinstance(originator_id, UUID):
+        originator_id = UUID(originator_id)
     topic_bytes = topic.encode("utf-8")
     return b"".join(
         (

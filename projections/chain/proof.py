@@ -41,7 +41,10 @@ class _Tree:
         self.positions = [r.position for r in rows]
         self.links = [bytes.fromhex(r.link) for r in rows]
         self.index = {p: i for i, p in enumerate(self.positions)}
-        leaves = [leaf_hash(p, link) for p, link in zip(self.positions, self.links)]
+        leaves = [
+            leaf_hash(p, link)
+            for p, link in zip(self.positions, self.links, strict=True)
+        ]
         self.levels = tree_levels(leaves) if leaves else [[]]
 
     def prove(self, entry: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +65,9 @@ class _Tree:
         return {
             "index": last,
             "position": self.positions[last] if last >= 0 else 0,
-            "path": [h.hex() for h in audit_path(self.levels, last)] if last >= 0 else [],
+            "path": [h.hex() for h in audit_path(self.levels, last)]
+            if last >= 0
+            else [],
         }
 
 
@@ -89,7 +94,7 @@ def build_proof(
 ) -> dict[str, Any]:
     """The proof document (a JSON-ready dict)."""
     tree = _Tree(engine, checkpoint)
-    cards: set[UUID] = set()
+    cards: set[UUID | str] = set()
     fold = Fold(as_of=until)
     events, receipts = [], {}  # type: ignore[var-annotated]
     after = 0

@@ -126,7 +126,9 @@ def save_checkpoint(engine: Engine, checkpoint: Checkpoint) -> int:
     values = {k: v for k, v in checkpoint.__dict__.items() if k != "id"}
     with engine.begin() as conn:
         result = conn.execute(insert(CHECKPOINTS).values(**values))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def checkpoints(engine: Engine) -> list[Checkpoint]:

@@ -15,8 +15,13 @@ from sqlalchemy import Engine
 from projections.chain.keys import signature_ok
 from projections.chain.links import GENESIS, Frontier, encode_record, leaf_hash
 from projections.chain.links import next_link as link_after
-from projections.chain.store import ChainRow, Checkpoint, checkpoints, find_link
-from projections.chain.store import iter_chain
+from projections.chain.store import (
+    ChainRow,
+    Checkpoint,
+    checkpoints,
+    find_link,
+    iter_chain,
+)
 from projections.events import EventSource
 
 T = TypeVar("T")
@@ -117,7 +122,10 @@ class _CheckpointCheck:
     """Compares each signed checkpoint with the tree recomputed from the events."""
 
     def __init__(
-        self, stored: list[Checkpoint], public: Ed25519PublicKey | None, report: ChainReport
+        self,
+        stored: list[Checkpoint],
+        public: Ed25519PublicKey | None,
+        report: ChainReport,
     ) -> None:
         self.waiting = sorted(stored, key=lambda cp: cp.position)
         self.public = public
@@ -181,7 +189,9 @@ def verify_chain(
             report.first = wrong
         computed = link_after(
             computed,
-            encode_record(n.id, n.originator_id, n.originator_version, n.topic, n.state),
+            encode_record(
+                n.id, n.originator_id, n.originator_version, n.topic, n.state
+            ),
         )
         checks.add(n.id, computed)
         report.events += 1

@@ -56,7 +56,9 @@ class Tamper:
         state = bytearray(self.state(position))
         at = re.search(rb'"amount":(\d)', bytes(state)).start(1)  # type: ignore[union-attr]
         state[at] = ord("9") if state[at] != ord("9") else ord("8")
-        self._sql("UPDATE {t} SET state = :s WHERE {id} = :p", s=bytes(state), p=position)
+        self._sql(
+            "UPDATE {t} SET state = :s WHERE {id} = :p", s=bytes(state), p=position
+        )
 
     def delete(self, position: int) -> None:
         self._sql("DELETE FROM {t} WHERE {id} = :p", p=position)
@@ -80,7 +82,9 @@ class Tamper:
     def rechain_from(self, position: int) -> None:
         """Drop the links from `position` on (the follower then re-links them)."""
         with self.engine.begin() as conn:
-            conn.execute(text("DELETE FROM event_chain WHERE position >= :p"), {"p": position})
+            conn.execute(
+                text("DELETE FROM event_chain WHERE position >= :p"), {"p": position}
+            )
 
 
 @dataclass

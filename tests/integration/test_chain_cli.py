@@ -14,11 +14,11 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
+from domain.card_codes import card_id
 from projections.chain.store import EVENT_CHAIN
+from projections.events import EventSource
 from projections.schema import make_engine
 from service.app import create_app
-from domain.card_codes import card_id
-from projections.events import EventSource
 from tests.integration.chain_support import A_CODES, LOCATION, Tamper, pos, positions_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,8 @@ GIFTLEDGER = str(Path(sys.executable).with_name("giftledger"))
 # Runs a script with every package of the project made unimportable.
 ISOLATED = (
     "import runpy, sys; "
-    "sys.modules.update(dict.fromkeys(['domain', 'projections', 'service', 'scripts']));"
+    "sys.modules.update(dict.fromkeys(['domain', 'projections', 'service',"
+    " 'scripts'])); "
     "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 )
 
@@ -48,7 +49,9 @@ def history(ledger) -> tuple[str, int]:
     return str(bistro), ledger.recorder.max_notification_id()
 
 
-def test_the_commands_chain_sign_verify_and_prove(ledger, config, database_url, tmp_path):
+def test_the_commands_chain_sign_verify_and_prove(
+    ledger, config, database_url, tmp_path
+):
     merchant, head = history(ledger)
     key = tmp_path / "keys" / "chain.pem"
     env = {**os.environ, "DATABASE_URL": database_url, "GIFTLEDGER_CHAIN_KEY": str(key)}
@@ -63,7 +66,9 @@ def test_the_commands_chain_sign_verify_and_prove(ledger, config, database_url, 
     assert run(env, "init-db").returncode == 0
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(EVENT_CHAIN)).scalar() == head
+        assert (
+            conn.execute(select(func.count()).select_from(EVENT_CHAIN)).scalar() == head
+        )
     assert client.get("/readyz").json["chain"]["events_behind"] == 0
     ledger.redeem(UUID(merchant), A_CODES[0], 10, "GBP", LOCATION, None, pos())
     ready = client.get("/readyz").json
@@ -83,7 +88,15 @@ def test_the_commands_chain_sign_verify_and_prove(ledger, config, database_url, 
     checker.parent.mkdir()
     shutil.copy(ROOT / "scripts" / "check_proof.py", checker)
     public = f"{key}.pub"
-    cmd = [sys.executable, "-c", ISOLATED, str(checker), str(proof), "--public-key", public]
+    cmd = [
+        sys.executable,
+        "-c",
+        ISOLATED,
+        str(checker),
+        str(proof),
+        "--public-key",
+        public,
+    ]
     checked = subprocess.run(cmd, cwd=checker.parent, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     assert "****0001" in checked.stdout and "balance 3740" in checked.stdout
@@ -95,7 +108,10 @@ def test_the_commands_chain_sign_verify_and_prove(ledger, config, database_url, 
     assert broken.returncode == 1
     assert f"DIFFERENCE position {redeemed}: changed" in broken.stdout
     assert run(env, "audit", "checkpoint").returncode == 1, "never signs a broken chain"
-    assert run(env, "audit", "proof", "--merchant", merchant, "-o", str(proof)).returncode == 0
+    assert (
+        run(env, "audit", "proof", "--merchant", merchant, "-o", str(proof)).returncode
+        == 0
+    )
     checked = subprocess.run(cmd, cwd=checker.parent, capture_output=True, text=True)
     assert checked.returncode == 1 and "FAILED" in checked.stderr
     engine.dispose()

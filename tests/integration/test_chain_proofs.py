@@ -61,7 +61,9 @@ def test_a_card_filter_and_a_time_window(store, ledger, clock, tmp_path):
     assert {e["originator_id"] for e in proof["events"]} == {str(one)}
     cards, problems = store.check(proof, tmp_path)
     assert problems == []
-    assert cards[str(one)]["balance"] == ledger.card(store.merchant_a, A_CODES[0]).balance
+    assert (
+        cards[str(one)]["balance"] == ledger.card(store.merchant_a, A_CODES[0]).balance
+    )
     # Until a moment: the balances then. Since a moment: movements, no opening.
     cut = datetime.now(UTC)
     time.sleep(0.01)
@@ -92,7 +94,9 @@ def test_events_from_a_receipt_carry_the_payload_sha256(store, ledger, tmp_path)
     store.checkpoint()
     proof = store.proof()
     from_receipts = [e for e in proof["events"] if e["receipt_sha256"]]
-    assert [e["receipt_sha256"] for e in from_receipts] == [hashlib.sha256(raw).hexdigest()]
+    assert [e["receipt_sha256"] for e in from_receipts] == [
+        hashlib.sha256(raw).hexdigest()
+    ]
     assert sum(1 for e in proof["events"] if e["receipt_sha256"] is None) == 7
     # The receipt itself (its payload names card codes) is never in a proof.
     assert all(e["topic"].startswith(CARD_TOPIC_PREFIXES) for e in proof["events"])
@@ -106,7 +110,9 @@ def test_the_follower_chains_new_events_within_moments(store, ledger):
     thread.start()
     try:
         for n in range(5):
-            ledger.redeem(store.merchant_a, A_CODES[1], 1 + n, "GBP", LOCATION, None, pos())
+            ledger.redeem(
+                store.merchant_a, A_CODES[1], 1 + n, "GBP", LOCATION, None, pos()
+            )
         head = ledger.recorder.max_notification_id()
         deadline = time.monotonic() + 10
         while chain_lag(store.engine, store.source).position < head:

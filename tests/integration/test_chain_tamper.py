@@ -97,9 +97,7 @@ def test_history_rewritten_and_rechained_fails_its_checkpoint(store, ledger, tmp
     assert report.checkpoints_ok == 1
     [failure] = report.checkpoint_failures
     assert (failure.position, failure.kind) == (second.position, "rewritten")
-    assert f"after position {signed_before} and up to {second.position}" in str(
-        failure
-    )
+    assert f"after position {signed_before} and up to {second.position}" in str(failure)
     checker_fails(store, tmp_path, "not in the signed tree")
 
 

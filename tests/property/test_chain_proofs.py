@@ -50,7 +50,9 @@ def test_every_merchants_proof_checks_and_its_balances_are_the_ledgers(
         for merchant, _currency in run.merchants:
             proof = build_proof(engine, source, checkpoint, merchant)
             proof_path.write_text(json.dumps(proof))
-            cards, problems = check_proof.check(str(proof_path), str(public_path(key_path)))
+            cards, problems = check_proof.check(
+                str(proof_path), str(public_path(key_path))
+            )
             assert problems == []
             for code in CODES:
                 try:
@@ -59,7 +61,10 @@ def test_every_merchants_proof_checks_and_its_balances_are_the_ledgers(
                     assert str(card_id(merchant, code)) not in cards
                     continue
                 mine = cards[str(card_id(merchant, code))]
-                assert (mine["balance"], mine["version"]) == (card.balance, card.version)
+                assert (mine["balance"], mine["version"]) == (
+                    card.balance,
+                    card.version,
+                )
                 assert mine["held"] == card.held()
 
     example()
