@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         proof = build_proof(
             engine, source, stored[-1], args.merchant, card, args.since, args.until
         )
-    args.output.write_text(json.dumps(proof, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(proof, separators=(",", ":"))
+    args.output.write_text(text + "\n", encoding="utf-8")
     print(
         f"{args.output}: {len(proof['events'])} events of "
         f"{len(proof['ledger_balances'])} card(s), checkpoint at position "

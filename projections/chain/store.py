@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -43,8 +44,7 @@ CHECKPOINTS = Table(
 READ_CHUNK = 20_000
 
 
-@dataclass(frozen=True)
-class ChainRow:
+class ChainRow(NamedTuple):
     """One stored link."""
 
     position: int
@@ -88,14 +88,14 @@ def chain_head(conn: Connection) -> tuple[int, bytes]:
 def append_links(conn: Connection, rows: Sequence[ChainRow]) -> None:
     """Insert links (the primary key refuses a position chained twice)."""
     if rows:
-        conn.execute(insert(EVENT_CHAIN), [r.__dict__ for r in rows])
+        conn.execute(insert(EVENT_CHAIN), [r._asdict() for r in rows])
 
 
 def iter_chain(engine: Engine, upto: int | None = None) -> Iterator[ChainRow]:
     """Every stored link in position order, read in chunks."""
     after = 0
     while True:
-        query = select(EVENT_CHAIN).where(EVENT_CHAIN.c.position > after)
+        query = select(*EVENT_CHAIN.c).where(EVENT_CHAIN.c.position > after)
         if upto is not None:
             query = query.where(EVENT_CHAIN.c.position <= upto)
         with engine.connect() as conn:
@@ -104,9 +104,8 @@ def iter_chain(engine: Engine, upto: int | None = None) -> Iterator[ChainRow]:
             ).all()
         if not chunk:
             return
-        for r in chunk:
-            yield ChainRow(int(r.position), r.originator_id, int(r.version), r.link)
-        after = int(chunk[-1].position)
+        yield from (ChainRow(*r) for r in chunk)
+        after = int(chunk[-1][0])
 
 
 def find_link(engine: Engine, originator_id: str, version: int) -> int | None:

@@ -180,9 +180,11 @@ def verify_chain(
     report = ChainReport()
     classify = _Classifier(engine, source)
     checks = _CheckpointCheck(checkpoints(engine), public, report)
+    frontier = checks.frontier
     events, chain = _notifications(source), iter_chain(engine)
     n, c = _next(events), _next(chain)
     computed, done = GENESIS, 0
+    head: tuple[int, str, int] | None = None  # the root is taken only when needed
     while n is not None:
         if report.first is None and c is not None and c.position != n.id:
             wrong = classify.no_event(c) if c.position < n.id else classify.no_link(n)
@@ -193,22 +195,28 @@ def verify_chain(
                 n.id, n.originator_id, n.originator_version, n.topic, n.state
             ),
         )
-        checks.add(n.id, computed)
-        report.events += 1
+        matches = False
         if c is None:
             report.unchained += 1
         elif report.first is None:
             report.chained += 1
-            if computed.hex() != c.link:
-                report.first = classify.same_position(n, c)
+            if computed.hex() == c.link:
+                matches = True
             else:
-                f = checks.frontier
-                report.head = (n.id, c.link, f.size, f.root().hex())
+                report.first = classify.same_position(n, c)
             c = _next(chain)
+        if not matches and head is not None and head[2] == frontier.size:
+            report.head = (*head[:2], head[2], frontier.root().hex())
+        checks.add(n.id, computed)
+        if matches:
+            head = (n.id, computed.hex(), frontier.size)
+        report.events += 1
         if progress and report.events - done >= PROGRESS_STEP:
             progress(report.events - done)
             done = report.events
         n = _next(events)
+    if head is not None and head[2] == frontier.size:
+        report.head = (*head[:2], head[2], frontier.root().hex())
     if report.first is None and c is not None:
         report.first = classify.no_event(c)  # the last events are gone
     checks.finish()

@@ -24,7 +24,14 @@ from projections.chain.follower import ChainFollower
 from projections.chain.store import create_chain_tables
 from projections.events import EventSource
 from projections.schema import make_engine
-from tests.bench.harness import ROOT, Server, free_port, fresh_database, init_db
+from tests.bench.harness import (
+    ROOT,
+    Server,
+    children,
+    free_port,
+    fresh_database,
+    init_db,
+)
 from tests.bench.harness import service as giftledger_service
 from tests.bench.load import ensure_wrk, run_wrk
 from tests.bench.seed import grow_history, open_ledger, seed_cards, seed_merchant
@@ -86,6 +93,16 @@ def rates(url: str, backlog: int, tmp: Path) -> dict[str, float]:
     }  # fmt: skip
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes used so far (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def redemptions(pairs: int, seconds: int, tmp: Path) -> dict[str, float]:
     """req/s of POS redemptions without, then with, the follower; pairs of runs."""
     ensure_wrk()
@@ -103,7 +120,7 @@ def redemptions(pairs: int, seconds: int, tmp: Path) -> dict[str, float]:
         )  # fmt: skip
         env = {"BENCH_POS_TOKEN": merchant.pos_token}
         base = f"http://127.0.0.1:{port}"
-        ratios, without, with_ = [], [], []
+        ratios, without, with_, costs = [], [], [], []
         try:
             app.wait_http(base + "/healthz")
             run_wrk("redemptions", base, 2, env)
@@ -111,8 +128,17 @@ def redemptions(pairs: int, seconds: int, tmp: Path) -> dict[str, float]:
                 alone = run_wrk("redemptions", base, seconds, env)
                 follower.start()
                 time.sleep(1.0)  # started and caught up before timing
+                workers = children(app.pid)
+                cpu_before = cpu_seconds(workers), cpu_seconds([follower.pid])
                 beside = run_wrk("redemptions", base, seconds, env)
+                time.sleep(0.5)  # the follower's last batch
+                cpu_after = cpu_seconds(workers), cpu_seconds([follower.pid])
                 follower.stop()
+                worker_cpu = cpu_after[0] - cpu_before[0]
+                chain_cpu = cpu_after[1] - cpu_before[1]
+                costs.append(
+                    (worker_cpu / beside.requests, chain_cpu / beside.requests)
+                )
                 without.append(alone.rps)
                 with_.append(beside.rps)
                 ratios.append(beside.rps / alone.rps)
@@ -124,6 +150,8 @@ def redemptions(pairs: int, seconds: int, tmp: Path) -> dict[str, float]:
         "rps_with": statistics.median(with_),
         "ratio_median": statistics.median(ratios),
         "ratio_min": min(ratios), "ratio_max": max(ratios),
+        "worker_cpu_ms_per_redemption": 1000 * statistics.median(c[0] for c in costs),
+        "follower_cpu_ms_per_redemption": 1000 * statistics.median(c[1] for c in costs),
     }  # fmt: skip
 
 
@@ -134,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--skip-redemptions", action="store_true")
+    parser.add_argument("--only-redemptions", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only_redemptions:
+            print("redemptions", redemptions(args.pairs, args.seconds, Path(tmp)))
+            return 0
         with fresh_database("giftledger_chainrates") as url:
             (Path(tmp) / "pg").mkdir()
             print("postgresql", rates(url, args.backlog, Path(tmp) / "pg"), flush=True)
