@@ -1,8 +1,8 @@
 """The chain follower: `python -m scripts.chain_follow` (`audit chain-follow`).
 
-Appends a link to event_chain for every stored event, in log order, a few
-milliseconds behind the writes (PostgreSQL: LISTEN/NOTIFY; SQLite: polling). Its
-own process, so a projector that stops on a bad event does not stop the chain.
+Appends a link to event_chain for every stored event, in log order, polling the
+notification log every quarter second (one transaction per poll). Its
+own process, depending on no read model.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import threading
 
 from domain.ledger import Ledger
-from projections.chain.follower import ChainFollower
+from projections.chain.follower import POLL_SECONDS, ChainFollower
 from projections.chain.store import create_chain_tables
 from projections.events import EventSource
 from projections.runner import TRANSIENT
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     """Follow the log until SIGTERM; exit 0 after a clean stop."""
     parser = argparse.ArgumentParser(prog="giftledger audit chain-follow")
     parser.add_argument("--once", action="store_true", help="catch up, then exit")
-    parser.add_argument("--poll-interval", type=float, default=0.2)
+    parser.add_argument("--poll-interval", type=float, default=POLL_SECONDS)
     args = parser.parse_args(argv)
     configure_logging()
     config = Config.from_env()

@@ -16,16 +16,15 @@ from sqlalchemy import Engine
 from projections.chain.links import encode_record, next_link
 from projections.chain.store import ChainRow, append_links, chain_head
 from projections.events import EventSource
-from projections.feed import open_feed
 from projections.runner import TRANSIENT
 
 log = logging.getLogger("giftledger.chain")
 
 BATCH_SIZE = 5000
-# After an event wakes it, wait this long for more: one transaction carries a few
-# hundred milliseconds of writes instead of one per request (the lag stays far
-# under a second; a transaction per event cost the web workers CPU, measured).
-COALESCE_SECONDS = 0.25
+# It polls: one read and one transaction per quarter second carry everything
+# written meanwhile. Woken by LISTEN/NOTIFY instead, it read once per commit,
+# which under load cost more CPU than the links themselves (measured).
+POLL_SECONDS = 0.25
 
 
 def chain_rows(
@@ -78,31 +77,18 @@ class ChainFollower:
             if progress:
                 progress(self.position - before)
 
-    def run(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
+    def run(self, stop: threading.Event, poll_interval: float = POLL_SECONDS) -> None:
         """Follow the log until `stop` is set; waits out database outages."""
         backoff = 0.5
+        log.info("chain: following the event log")
         while not stop.is_set():
             try:
                 self.catch_up()
-                self._follow(stop, poll_interval)
                 backoff = 0.5
+                stop.wait(poll_interval)
             except TRANSIENT as error:
                 log.warning(
                     "chain: %s; retrying in %.1fs", type(error).__name__, backoff
                 )
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
-
-    def _follow(self, stop: threading.Event, poll_interval: float) -> None:
-        log.info("chain: following the event log from position %d", self.position)
-        feed = open_feed(self.source, self.position, stop, poll_interval)
-        try:
-            while not stop.is_set():
-                batch = feed.take(self.batch_size, timeout=poll_interval)
-                if batch and len(batch) < self.batch_size:
-                    stop.wait(COALESCE_SECONDS)
-                    batch += feed.take(self.batch_size - len(batch), timeout=0.001)
-                if batch:
-                    self.extend(batch)
-        finally:
-            feed.close()
