@@ -74,7 +74,11 @@ def verify_command(args: argparse.Namespace) -> int:
 
 def checkpoint_command(args: argparse.Namespace) -> int:
     """Chain what is new, verify, sign the head and store the checkpoint."""
-    key = load_private(chain_key_path())
+    path = chain_key_path()
+    if not path.exists():
+        print(f"giftledger: no signing key at {path}: run `giftledger audit keygen`")
+        return 1
+    key = load_private(path)
     with opened() as (engine, source):
         try:
             cp = make_checkpoint(engine, source, key)
