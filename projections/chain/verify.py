@@ -6,38 +6,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
-from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import Notification
 from sqlalchemy import Engine
 
+from projections.chain.classify import Classifier, Difference
 from projections.chain.keys import signature_ok
 from projections.chain.links import GENESIS, Frontier, encode_record, leaf_hash
 from projections.chain.links import next_link as link_after
 from projections.chain.store import (
-    ChainRow,
     Checkpoint,
     checkpoints,
-    find_link,
     iter_chain,
 )
 from projections.events import EventSource
 
 T = TypeVar("T")
 PROGRESS_STEP = 5000
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Where the stored history first differs from its chain, and how."""
-
-    position: int
-    kind: str  # changed | missing | inserted | reordered | rewritten
-    detail: str
-
-    def __str__(self) -> str:
-        return f"position {self.position}: {self.kind}: {self.detail}"
 
 
 @dataclass
@@ -68,54 +54,6 @@ def _notifications(source: EventSource, chunk: int = 5000) -> Iterator[Notificat
     while batch := source.read(after, chunk):
         yield from batch
         after = batch[-1].id
-
-
-class _Classifier:
-    """Names a difference: was the event moved, removed, added or changed?"""
-
-    def __init__(self, engine: Engine, source: EventSource) -> None:
-        self.engine = engine
-        self.source = source
-
-    def in_store(self, originator_id: str, version: int) -> bool:
-        found = self.source.recorder.select_events(
-            UUID(originator_id), gt=version - 1, lte=version, limit=1
-        )
-        return bool(found)
-
-    def in_chain(self, n: Notification) -> int | None:
-        return find_link(self.engine, str(n.originator_id), n.originator_version)
-
-    def same_position(self, n: Notification, c: ChainRow) -> Difference:
-        ident = (str(n.originator_id), n.originator_version)
-        if ident == (c.originator_id, c.version):
-            return Difference(n.id, "changed", f"event {ident[0]} v{ident[1]}")
-        moved_here = self.in_chain(n)
-        chained_still = self.in_store(c.originator_id, c.version)
-        was = f"the chain has {c.originator_id} v{c.version} here"
-        if moved_here is not None and chained_still:
-            kind = "reordered"
-        elif moved_here is not None:
-            kind = "missing"
-        elif chained_still:
-            kind = "inserted"
-        else:
-            kind = "changed"
-        return Difference(n.id, kind, f"{was}, the store {ident[0]} v{ident[1]}")
-
-    def no_event(self, c: ChainRow) -> Difference:
-        kind = "reordered" if self.in_store(c.originator_id, c.version) else "missing"
-        return Difference(
-            c.position, kind, f"no event here; chained {c.originator_id} v{c.version}"
-        )
-
-    def no_link(self, n: Notification) -> Difference:
-        at = self.in_chain(n)
-        kind = "inserted" if at is None else "reordered"
-        where = "never chained" if at is None else f"chained at position {at}"
-        return Difference(
-            n.id, kind, f"event {n.originator_id} v{n.originator_version} {where}"
-        )
 
 
 class _CheckpointCheck:
@@ -178,7 +116,7 @@ def verify_chain(
 ) -> ChainReport:
     """Recompute the chain from the events; compare with event_chain and checkpoints."""
     report = ChainReport()
-    classify = _Classifier(engine, source)
+    classify = Classifier(engine, source)
     checks = _CheckpointCheck(checkpoints(engine), public, report)
     frontier = checks.frontier
     events, chain = _notifications(source), iter_chain(engine)
