@@ -18,6 +18,32 @@ def init_db(config: Config) -> None:
     except ImportError:  # read models arrive with the projections work
         return
     create_read_models(config.database_url)
+    chain_existing_events(config)
+
+
+def chain_existing_events(config: Config) -> int:
+    """Link every event not chained yet, from event 1 (a progress bar on stderr)."""
+    from tqdm import tqdm
+
+    from projections.chain.follower import ChainFollower
+    from projections.chain.store import create_chain_tables
+    from projections.events import EventSource
+    from projections.schema import make_engine
+
+    ledger = Ledger(env=ledger_env(config))
+    engine = make_engine(config.database_url, writer=True)
+    try:
+        create_chain_tables(engine)
+        source = EventSource(ledger)
+        follower = ChainFollower(engine, source)
+        with tqdm(
+            total=source.head(), desc="chain", unit="ev", file=sys.stderr,
+            disable=None,  # no bar when stderr is not a terminal
+        ) as bar:  # fmt: skip
+            return follower.catch_up(progress=bar.update)
+    finally:
+        ledger.close()
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

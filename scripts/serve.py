@@ -1,4 +1,4 @@
-"""Run the service under gunicorn (and, optionally, the projector beside it).
+"""Run the service under gunicorn (and, optionally, the projector and chain follower).
 
 Writes never depend on the projector: when it exits (an event it cannot apply, a
 crash), gunicorn keeps serving and the projector is started again after a delay
@@ -54,10 +54,11 @@ class Backoff:
         return delay
 
 
-class ProjectorSupervisor:
-    """Keeps one projector process running beside gunicorn."""
+class Supervisor:
+    """Keeps one follower process (projector, chain) running beside gunicorn."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
         self.process: subprocess.Popen[bytes] | None = None
         self.started = 0.0
         self.restart_at: float | None = 0.0
@@ -70,10 +71,10 @@ class ProjectorSupervisor:
             code, lasted = self.process.returncode, now - self.started
             delay = self.backoff.after_run(lasted)
             log.warning(
-                "serve: the projector exited with status %d after %.1fs; "
-                "gunicorn keeps serving, projector restarts in %.0fs",
-                code, lasted, delay,
-                extra={"fields": {"event": "projector_exited", "status": code,
+                "serve: the %s exited with status %d after %.1fs; "
+                "gunicorn keeps serving, it restarts in %.0fs",
+                self.name, code, lasted, delay,
+                extra={"fields": {"event": f"{self.name}_exited", "status": code,
                                   "restart_in": delay, "restarts": self.restarts}},
             )  # fmt: skip
             self.process, self.restart_at = None, now + delay
@@ -81,18 +82,18 @@ class ProjectorSupervisor:
         if self.process is None and due:
             if self.started:
                 self.restarts += 1
-            argv = [sys.executable, "-m", "scripts.run_projector"]
+            argv = [sys.executable, "-m", self.module]
             self.process, self.started = subprocess.Popen(argv), now
             self.restart_at = None
 
     def stop(self) -> None:
-        """Stop the projector for good."""
+        """Stop the process for good."""
         self.restart_at = None
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
 
     def wait(self) -> None:
-        """Wait for the projector to finish its batch and exit."""
+        """Wait for the process to finish its batch and exit."""
         if self.process is not None:
             self.process.wait()
 
@@ -100,29 +101,34 @@ class ProjectorSupervisor:
 def serve(
     host: str, port: int, workers: int, threads: int, with_projector: bool
 ) -> int:
-    """Start gunicorn (and the projector); stop both on SIGTERM or SIGINT."""
+    """Start gunicorn (and the followers); stop them all on SIGTERM or SIGINT."""
     configure_logging()
     web = subprocess.Popen(gunicorn_command(host, port, workers, threads))
-    projector = ProjectorSupervisor() if with_projector else None
+    # The chain follows apart: a projector stopped by a bad event leaves it running.
+    followers = (
+        [Supervisor("scripts.run_projector", "projector"),
+         Supervisor("scripts.chain_follow", "chain_follower")]
+        if with_projector else []
+    )  # fmt: skip
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
-        if projector is not None:
-            projector.stop()
+        for follower in followers:
+            follower.stop()
         if web.poll() is None:
             web.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while web.poll() is None and not stopping:
-        if projector is not None:
-            projector.tick(time.monotonic())
+        for follower in followers:
+            follower.tick(time.monotonic())
         time.sleep(POLL)
     stop(signal.SIGTERM, None)
-    if projector is not None:
-        projector.wait()
+    for follower in followers:
+        follower.wait()
     return web.wait()
 
 

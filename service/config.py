@@ -88,3 +88,11 @@ def ledger_env(config: Config) -> dict[str, str]:
     else:
         raise ValueError(f"unsupported DATABASE_URL scheme {url.scheme!r}")
     return {**env, **config.extra_env}
+
+
+DEFAULT_CHAIN_KEY = "var/chain-key.pem"
+
+
+def chain_key_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """GIFTLEDGER_CHAIN_KEY: the checkpoint signing key (its public half at .pub)."""
+    return Path(environ.get("GIFTLEDGER_CHAIN_KEY") or DEFAULT_CHAIN_KEY)

@@ -14,6 +14,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from projections.chain.status import chain_lag
 from projections.events import EventSource
 from projections.failure import read_failure
 from projections.status import projector_lag
@@ -50,7 +51,18 @@ def readyz() -> Response:
         # Writes never wait for the projector: a failed one leaves the node ready.
         projector["state"] = "failed" if failure else "following"
         projector["failure"] = failure
-    return jsonify(status="ready", position=position, projector=projector)
+    return jsonify(
+        status="ready", position=position, projector=projector, chain=_chain_lag()
+    )
+
+
+def _chain_lag() -> dict[str, float | int] | None:
+    """The chain follower's lag; None (logged) when it cannot be read."""
+    try:
+        return chain_lag(read_engine(), EventSource(ledger())).as_dict()
+    except Exception:  # informative, like the projector's: never fails readiness
+        log.warning("chain lag unavailable", exc_info=True)
+        return None
 
 
 def projector_failure() -> dict[str, Any] | None:
@@ -70,6 +82,13 @@ LAG_GAUGES = (
      "Events recorded but not yet in the read models"),
     ("seconds_behind", "giftledger_projector_seconds_behind",
      "Age of the oldest event not yet in the read models"),
+)  # fmt: skip
+CHAIN_GAUGES = (
+    ("position", "giftledger_chain_position", "Last event linked into the hash chain"),
+    ("events_behind", "giftledger_chain_events_behind",
+     "Events recorded but not yet linked into the hash chain"),
+    ("seconds_behind", "giftledger_chain_seconds_behind",
+     "Age of the oldest event not yet linked into the hash chain"),
 )  # fmt: skip
 
 
@@ -101,6 +120,10 @@ def metrics() -> Response:
         values = {"failed": 1, **failure} if failure else {}
         for key, name, text in FAILURE_GAUGES:
             Gauge(name, text, registry=local).set(values.get(key, 0))
+    chain = _chain_lag()
+    for key, name, text in CHAIN_GAUGES:
+        if chain is not None:
+            Gauge(name, text, registry=local).set(chain[key])
     body = generate_latest(REGISTRY) + generate_latest(local)
     # content_type, not mimetype: the constant already names its charset.
     return Response(body, content_type=CONTENT_TYPE_LATEST)

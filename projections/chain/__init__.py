@@ -1,0 +1,1 @@
+"""The tamper-evident chain: links over every stored event, checkpoints, proofs."""
