@@ -43,7 +43,7 @@ def moment(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
     if not in_range(value):
-        raise argparse.ArgumentTypeError(f"must be {RANGE_TEXT}")
+        raise ValueError(f"must be {RANGE_TEXT}")
     return value
 
 
@@ -58,8 +58,9 @@ class Moment(click.ParamType):  # type: ignore[type-arg]
             return value
         try:
             return moment(value)
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 moment", param, ctx)
+        except ValueError as error:
+            reason = str(error) if str(error).startswith("must be") else "not ISO 8601"
+            self.fail(f"{value!r}: {reason}", param, ctx)
 
 
 def csv_columns(many: bool) -> list[str]:

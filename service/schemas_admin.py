@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
-from service.moments import InRange, range_metadata
 from service.lightspeed_ids import LightspeedId, LightspeedIdAnswer
+from service.moments import InRange, range_metadata
 from service.read_schemas import ActivityItem
 from service.schemas import (
     Amount,
