@@ -13,7 +13,7 @@ def test_a_wrong_kind_of_credential_is_named_with_its_article(client, merchant):
     pos_only = client.get("/v1/pos/cards/7741229000510001",
                           headers=bearer(merchant.admin_token))  # fmt: skip
     assert pos_only.status_code == 403
-    assert pos_only.json["detail"] == "this endpoint needs a pos credential"
+    assert pos_only.json["detail"] == "this endpoint needs a pos or device credential"
 
 
 def test_metrics_name_their_charset_once(client):
