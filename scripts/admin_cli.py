@@ -25,13 +25,14 @@ from service.schemas_admin import (
     MerchantSchema,
 )
 from service.schemas_answers import credential_answer, credential_items
+from service.store.ledger import StoredLedger
 
 T = TypeVar("T")
 
 
 @contextmanager
 def _ledger() -> Iterator[Ledger]:
-    ledger = Ledger(env=ledger_env(Config.from_env()))
+    ledger = StoredLedger(env=ledger_env(Config.from_env()))
     try:
         yield ledger
     except LedgerError as error:

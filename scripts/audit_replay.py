@@ -17,11 +17,11 @@ from uuid import UUID
 
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from domain.money import to_major
 from projections.events import EventSource
 from projections.replay import NoSuchCard, Replay, replay_card, replay_merchant
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 TABLE = [
     ("recorded_at", 26), ("version", 4), ("type", 19), ("amount", 10),
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = parse(argv)
     out = out or sys.stdout
     code = sys.stdin.readline().strip() if args.code == "-" else args.code
-    ledger = Ledger(env=ledger_env(Config.from_env()))
+    ledger = StoredLedger(env=ledger_env(Config.from_env()))
     source = EventSource(ledger)
     try:
         if code:

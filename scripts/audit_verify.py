@@ -13,11 +13,11 @@ import sys
 
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.schema import make_engine, read_models
 from projections.verify import verify
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     """Verify; 0 when the projections equal the fold of the events."""
     args = parse(argv)
     config = Config.from_env()
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url)
     source = EventSource(ledger)
     try:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.rebuild import rebuild
 from projections.schema import make_engine
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     """Rebuild, verify, swap; print a summary and every difference."""
     args = parse(argv)
     config = Config.from_env()
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     source = EventSource(ledger)
     try:

@@ -10,7 +10,7 @@ lock is then held for the INSERT and the commit only, never across the network.
 
 Reading several aggregates, cached (events after a version) or not (latest
 snapshot, then events), also takes one query here (`select_for_refresh`).
-Both statements go straight through libpq, in binary (service/pg_wire.py).
+Both statements go straight through libpq, in binary (service/store/pg_wire.py).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Composed, Identifier
 
-from service.pg_lease import ConnectionLease
-from service.pg_wire import (
+from service.store.pg_lease import ConnectionLease
+from service.store.pg_wire import (
     ARRAY_OF,
     BYTEA_OID,
     INT8_OID,

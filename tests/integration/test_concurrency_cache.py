@@ -13,7 +13,7 @@ import time
 
 from domain.ledger import Ledger
 from domain.origin import Origin
-from domain.repository import LockedRepository
+from service.store.repository import LockedRepository
 
 CODE, LOCATION = "7741229000517777", "4057"
 

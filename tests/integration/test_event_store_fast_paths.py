@@ -15,9 +15,9 @@ import pytest
 
 from domain.ledger import Ledger
 from domain.origin import Origin
-from domain.repository import FRESH
 from service.config import Config, ledger_env
-from service.pg_store import FUNCTION, LedgerRecorder
+from service.store.pg_store import FUNCTION, LedgerRecorder
+from service.store.repository import FRESH
 
 LOCATION = "4057"
 postgres_only = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
