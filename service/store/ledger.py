@@ -17,7 +17,6 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Repository
-from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import Recording
 from eventsourcing.utils import strtobool
 
@@ -121,11 +120,28 @@ class StoredLedger(Ledger):
                     wanted += reads(merchant)
         scope.update(self.cached.refresh(wanted))
 
-    def save(
-        self, *objs: MutableOrImmutableAggregate[UUID] | None, **kwargs: Any
-    ) -> list[Recording[UUID]]:
-        """Save, then remember what was saved: its next use needs no query."""
-        recordings = super().save(*objs, **kwargs)
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save as Application.save does, through the event store's `put`; then
+        remember what was saved: its next use needs no query.
+
+        The library's save first checks every object against runtime Protocols
+        (ProcessingEvent.collect_events), which costs more than the rest of it.
+        """
+        events: list[Any] = []
+        intervals = (self.snapshotting_intervals or {}) if self.snapshots else {}
+        every: dict[UUID, int] = {}
+        for obj in objs:
+            collect = getattr(obj, "collect_events", None)
+            if collect is not None:
+                events.extend(collect())
+                every[obj.id] = intervals.get(type(obj), 0)
+            elif obj is not None:  # an event, saved as it is
+                events.append(obj)
+        recordings = self.events.put(events, **kwargs)
+        for event in events:  # the library's snapshot rule: every Nth version
+            interval = every.get(event.originator_id)
+            if interval and event.originator_version % interval == 0:
+                self.take_snapshot(event.originator_id, event.originator_version)
         if recordings:
             LAST_POSITION.set(max(r.notification.id for r in recordings))
         if self.repository.cache is None:
