@@ -10,8 +10,6 @@ scope (FRESH) for that request only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 from uuid import UUID
@@ -27,7 +25,7 @@ from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.ledger_core import Reads
 from domain.merchant import Merchant
-from service.store.repository import FRESH, LockedRepository, Scope
+from service.store.repository import FRESH, LockedRepository, ReadScope
 from service.store.snapshots import Snapshotter
 
 # The log position of the last save in this thread or task, for read-your-writes.
@@ -71,26 +69,9 @@ class StoredLedger(Ledger):
             ),
         )
 
-    def attempt_scope(
-        self, wanted: set[UUID], retry: bool
-    ) -> AbstractContextManager[None]:
+    def attempt_scope(self, wanted: set[UUID], retry: bool) -> ReadScope:
         """A command's read scope: `wanted` read in one query, reread on a retry."""
-        return self._scope(wanted, retry)
-
-    @contextmanager
-    def _scope(self, wanted: set[UUID], retry: bool) -> Iterator[None]:
-        outer = FRESH.get()
-        scope: Scope = {} if outer is None else outer
-        if retry:
-            scope.clear()  # a retry lost a race: what was read is stale
-        missing = [i for i in wanted if i not in scope]
-        if missing:
-            scope.update(self.cached.refresh(missing))
-        token = FRESH.set(scope)
-        try:
-            yield
-        finally:
-            FRESH.reset(token)
+        return ReadScope(self.cached, wanted, retry)
 
     def prefetch(
         self, username: str, card_code: str | None, reads: Reads | None, secret: str

@@ -132,3 +132,22 @@ class LockedRepository(Repository[UUID]):
                 return aggregate
         loaded = self._load_uncached(aggregate_id)
         return self.keep(loaded) if loaded is not None else None
+
+
+class ReadScope:
+    """One attempt of a command: what it reads is read once, in one query."""
+
+    def __init__(self, repository: LockedRepository, wanted: set[UUID], retry: bool):
+        outer = FRESH.get()
+        self.scope: Scope = {} if outer is None else outer
+        if retry:
+            self.scope.clear()  # a retry lost a race: what was read is stale
+        missing = [i for i in wanted if i not in self.scope]
+        if missing:
+            self.scope.update(repository.refresh(missing))
+
+    def __enter__(self) -> None:
+        self.token = FRESH.set(self.scope)
+
+    def __exit__(self, *exc: object) -> None:
+        FRESH.reset(self.token)
