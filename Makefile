@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export DATABASE_URL ?= sqlite:///var/giftledger.db
 
-.PHONY: install run test test-unit lint format bench reliability clean
+.PHONY: install run test test-unit lint format bench count reliability clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run
+
+# Instructions per request (callgrind, in-process loop; valgrind must be installed).
+count: $(STAMP)
+	$(BIN)/python -m tests.bench.count
 
 reliability: $(STAMP)
 	$(BIN)/pytest tests/reliability $(PYTEST_ARGS)
