@@ -40,6 +40,7 @@ def funded(ledger: Ledger):
     return ledger, merchant.id
 
 
+@pytest.mark.store
 def test_a_requests_statements_share_one_connection(funded):
     ledger, merchant_id = funded
     recorder = ledger.recorder
