@@ -75,12 +75,11 @@ class ReceiptBatch:
             card = self.card(card_uuid)
             if card is None:
                 continue
+            cid, masked = card.id, card.masked_code
             if account.is_redemption(ref):
                 done = card.redemptions.get(ref, [0, 0])[0]
                 if done:
-                    taken.append(
-                        TakenPayment(ref, card.id, card.masked_code, done, False)
-                    )
+                    taken.append(TakenPayment(ref, cid, masked, done, is_hold=False))
                 continue
             hold = card.holds.get(ref)
             if hold is None:
@@ -90,13 +89,11 @@ class ReceiptBatch:
                 hold["status"] == RELEASED and hold.get("released_reason") == "expired"
             )
             if expired or hold["status"] == OPEN:
-                holds.append(
-                    OpenHold(ref, card.id, card.masked_code, hold["amount"], expired)
-                )
+                amount = hold["amount"]
+                holds.append(OpenHold(ref, cid, masked, amount, expired=expired))
             elif hold["status"] == CAPTURED:
-                taken.append(
-                    TakenPayment(ref, card.id, card.masked_code, hold["captured"], True)
-                )
+                amount = hold["captured"]
+                taken.append(TakenPayment(ref, cid, masked, amount, is_hold=True))
         return tuple(holds), tuple(taken)
 
     def settled_holds(self, account: PosAccount) -> list[str]:
@@ -122,8 +119,8 @@ class ReceiptBatch:
             book = card.redemptions if out["kind"] == "payment" else card.loads
             done, undone = book.get(out["ref"], [0, 0])
             prior = PriorLine(
-                out["line_id"], out["kind"], card.id, card.masked_code, out["ref"],
-                done - undone,
+                line_id=out["line_id"], kind=out["kind"], card_id=card.id,
+                masked_code=card.masked_code, ref=out["ref"], remaining=done - undone,
             )  # fmt: skip
             lines.append(prior)
         return tuple(lines)

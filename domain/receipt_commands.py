@@ -48,12 +48,14 @@ def apply_receipt(
         )
         if not header.has_gift_card_lines and not isinstance(account, PosAccount):
             # Most receipts: nothing to do, so read nothing more, write nothing.
-            return ReceiptResult(None)
+            return ReceiptResult(receipt_id=None)
         stored = ledger.get_aggregate(
             receipt_key(merchant_id, header.location_id, header.account_id)
         )
         if isinstance(stored, Receipt):
-            return ReceiptResult(str(stored.id), stored.outcomes, duplicate=True)
+            return ReceiptResult(
+                receipt_id=str(stored.id), outcomes=stored.outcomes, duplicate=True
+            )
         batch = ReceiptBatch(ledger, header, now)
         holds, taken = batch.account_context(account) if account else ((), ())
         prior: tuple[Any, ...] = ()
@@ -63,9 +65,13 @@ def apply_receipt(
             )
             if isinstance(original, Receipt):
                 prior = batch.prior_lines(original)
-        commands = planner(ReceiptContext(merchant_id, holds, prior, taken))
+        commands = planner(
+            ReceiptContext(
+                merchant_id=merchant_id, holds=holds, prior=prior, taken=taken
+            )
+        )
         if not commands:
-            return ReceiptResult(None)
+            return ReceiptResult(receipt_id=None)
         outcomes = [batch.apply(c) for c in commands]
         receipt = Receipt.record(
             merchant_id, header.location_id, header.account_id, header.site_id,
@@ -78,7 +84,7 @@ def apply_receipt(
         ledger.save(receipt, *batch.aggregates(), account, log)
         if log and log.version % LOG_SNAPSHOT_INTERVAL == 0 and ledger.snapshots:
             ledger.take_snapshot(log.id)
-        return ReceiptResult(str(receipt.id), outcomes)
+        return ReceiptResult(receipt_id=str(receipt.id), outcomes=outcomes)
 
     # Deliveries of one receipt take turns in this process; other processes
     # race through optimistic concurrency (the Receipt's version 1).
