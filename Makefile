@@ -9,7 +9,7 @@ export DATABASE_URL ?= sqlite:///var/giftledger.db
 
 LOCK := requirements.lock
 
-.PHONY: install run test test-unit lint format bench reliability clean lock
+.PHONY: install run test test-unit lint format bench count reliability clean lock
 
 # The exact versions CI tests (requirements.lock, with hashes), then the project
 # itself without resolving anything again.
@@ -48,6 +48,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run
+
+# Instructions per request (callgrind, in-process loop; valgrind must be installed).
+count: $(STAMP)
+	$(BIN)/python -m tests.bench.count
 
 reliability: $(STAMP)
 	$(BIN)/pytest tests/reliability $(PYTEST_ARGS)

@@ -7,8 +7,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.copying import FastCopy
-
 ACCOUNT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:lightspeed-account")
 
 
@@ -18,7 +16,7 @@ def account_key(merchant_id: UUID, location_id: str, account_id: str) -> UUID:
     return uuid5(ACCOUNT_NAMESPACE, f"{merchant_id}/{location_id}/{account_id}")
 
 
-class PosAccount(FastCopy, Aggregate):
+class PosAccount(Aggregate):
     """A Lightspeed account (one receipt) and the holds placed for it."""
 
     @event("Opened")

@@ -11,7 +11,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.copying import FastCopy
 from domain.errors import InvalidRequest
 
 KINDS = {"webhook": "glw", "pos": "glp", "admin": "gla", "device": "gld"}
@@ -58,7 +57,7 @@ def split_token(token: str) -> tuple[str, str]:
     return username, secret
 
 
-class Credential(FastCopy, Aggregate):
+class Credential(Aggregate):
     """One credential of one merchant: webhook, POS, admin or a paired POS device."""
 
     @event("Issued")

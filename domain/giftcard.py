@@ -5,38 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from domain.card_rules import ADJUSTMENT_REASONS as ADJUSTMENT_REASONS
+from domain.card_rules import check_adjustment, check_aware, check_new_ref, check_open
 from domain.errors import (
     CardNotActive,
+    CurrencyMismatch,
     InsufficientFunds,
+    InvalidAmount,
     InvalidRequest,
     RedemptionNotFound,
     RefundExceedsRedemption,
 )
-from domain.giftcard_events import (
-    ACTIVE,
-    BLOCKED,
-    OPEN,
-    VOIDED,
-    Origin,
-)
-from domain.giftcard_rules import GiftCardRules, check_aware
-from domain.money import check_minor, exponent
-
-ADJUSTMENT_REASONS = frozenset(
-    {
-        "complimentary",
-        "support_issue",
-        "transaction_voided",
-        "suspicious_activity",
-        "balance_accidentally_changed",
-        "purchase_refunded",
-        "other",
-    }
-)
+from domain.giftcard_events import GiftCardEvents, Origin
+from domain.money import MAX_MINOR_UNITS, check_minor, exponent
+from domain.states import ACTIVE, BLOCKED, EXPIRED, OPEN, VOIDED
 
 
-class GiftCard(GiftCardRules):
-    """A merchant's gift card: balance, holds, redemptions and its state."""
+class GiftCard(GiftCardEvents):
+    """A merchant's gift card: each command checks its guards, then writes events."""
 
     @classmethod
     def issue(
@@ -53,8 +39,6 @@ class GiftCard(GiftCardRules):
             currency=currency, amount=amount, expires_at=expires_at, origin=origin,
         )  # fmt: skip
 
-    # -- commands ----------------------------------------------------------
-
     def release_expired_holds(self, now: datetime, origin: Origin) -> None:
         """Write the release of every hold whose time ran out (lazy expiry)."""
         if self.status in (BLOCKED, VOIDED):
@@ -66,7 +50,7 @@ class GiftCard(GiftCardRules):
         """Top the card up."""
         check_minor(amount)
         self.check_usable(now)
-        self._check_new_ref(load_id, self.loads)
+        check_new_ref(load_id, self.loads)
         self.check_ceiling(amount)
         self._loaded(load_id, amount, origin)
 
@@ -95,7 +79,7 @@ class GiftCard(GiftCardRules):
         if expires_at <= now:
             raise InvalidRequest("a hold must expire in the future")
         self.check_usable(now)
-        self._check_new_ref(hold_id, self.holds, self.redemptions)
+        check_new_ref(hold_id, self.holds, self.redemptions)
         self.check_funds(amount, now)
         self._hold_placed(hold_id, amount, expires_at, account_id, location_id, origin)
 
@@ -110,7 +94,7 @@ class GiftCard(GiftCardRules):
         take = None if amount is None else check_minor(amount)
         hold = self.hold(hold_id)
         self.check_usable(now, spending=False)
-        self._check_open(hold, now)
+        check_open(hold, now)
         take = hold["amount"] if take is None else take
         if take > hold["amount"]:
             raise InsufficientFunds("the capture exceeds the held amount")
@@ -125,7 +109,7 @@ class GiftCard(GiftCardRules):
         """Give held money back to the available balance."""
         hold = self.hold(hold_id)
         self.check_usable(now, spending=False)
-        self._check_open(hold, now)
+        check_open(hold, now)
         self._release(hold_id, hold["amount"], reason, origin)
 
     def redeem(
@@ -134,7 +118,7 @@ class GiftCard(GiftCardRules):
         """Debit the card at once."""
         check_minor(amount)
         self.check_usable(now)
-        self._check_new_ref(redemption_id, self.redemptions, self.holds)
+        check_new_ref(redemption_id, self.redemptions, self.holds)
         self.check_funds(amount, now)
         self._redeemed(redemption_id, amount, origin)
 
@@ -189,19 +173,28 @@ class GiftCard(GiftCardRules):
 
     def expire(self, now: datetime, origin: Origin) -> None:
         """Record that the card's expiry date has passed."""
-        if not (self.status == ACTIVE and self._past_expiry(now)):
+        if not (self.status == ACTIVE and self.state(now) == EXPIRED):
             raise CardNotActive("the card is not due to expire")
         self._expired(origin)
 
+    # Guards: commands call these before they trigger an event.
+    def check_currency(self, currency: str) -> None:
+        """Refuse an amount in another currency than the card's."""
+        if currency != self.currency:
+            raise CurrencyMismatch(f"the card holds {self.currency}, not {currency}")
 
-def check_adjustment(reason: object, note: object) -> None:
-    """Refuse an unknown reason code, or `other` without a note."""
-    errors: dict[str, list[str]] = {}
-    if reason not in ADJUSTMENT_REASONS:
-        errors["reason"] = [f"must be one of {sorted(ADJUSTMENT_REASONS)}"]
-    elif reason == "other" and not (isinstance(note, str) and note.strip()):
-        errors["note"] = ["a note is required when the reason is 'other'"]
-    if not isinstance(note, str):
-        errors["note"] = ["must be a string"]
-    if errors:
-        raise InvalidRequest("the adjustment is not valid", errors)
+    def check_usable(self, now: datetime, *, spending: bool = True) -> None:
+        """Refuse a command on a blocked, voided or (when spending) expired card."""
+        state = self.state(now)
+        if not (state == ACTIVE or (state == EXPIRED and not spending)):
+            raise CardNotActive(f"the card is {state}")
+
+    def check_funds(self, amount: int, now: datetime) -> None:
+        """Refuse to take more than is available."""
+        if amount > self.available(now):
+            raise InsufficientFunds("the card's available balance is too low")
+
+    def check_ceiling(self, amount: int) -> None:
+        """Refuse a credit that would take the balance past what a BIGINT sums."""
+        if self.balance + amount > MAX_MINOR_UNITS:
+            raise InvalidAmount(f"a balance is at most {MAX_MINOR_UNITS} minor units")

@@ -1,24 +1,67 @@
-"""The ledger Application: the command and query API of giftledger."""
+"""The ledger Application: the command and query API of giftledger.
+
+Its commands live in one module per feature and are bound here as methods:
+cards (issue, load, hold, redeem), holds (capture, release, refund), admin
+(adjust, reverse a load, block/unblock/void/expire), merchants (sites,
+settings, credentials, authentication), receipts (Lightspeed RTN) and POS
+devices (pairing codes, pairing, last seen, revoking).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
-from domain.card_admin import CardAdminCommands
-from domain.card_commands import CardCommands
-from domain.device_commands import DeviceCommands
+from domain import (
+    card_admin,
+    card_commands,
+    device_commands,
+    hold_commands,
+    merchant_commands,
+    receipt_commands,
+)
 from domain.giftcard import GiftCard
-from domain.merchant_commands import MerchantCommands
-from domain.receipt_commands import ReceiptCommands
+from domain.ledger_core import LedgerCore
 
 
-class Ledger(
-    CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands, DeviceCommands
-):
+class Ledger(LedgerCore):
     """Gift cards, merchants and credentials, event-sourced."""
 
     name = "giftledger"
+
+    # cards
+    issue_card = card_commands.issue_card
+    load_card = card_commands.load_card
+    place_hold = card_commands.place_hold
+    redeem = card_commands.redeem
+    # holds and redemptions, by their public ids
+    pointed_card_id = hold_commands.pointed_card_id
+    capture_hold = hold_commands.capture_hold
+    release_hold = hold_commands.release_hold
+    refund = hold_commands.refund
+    # admin
+    adjust = card_admin.adjust
+    reverse_load = card_admin.reverse_load
+    change_state = card_admin.change_state
+    # merchants
+    register_merchant = merchant_commands.register_merchant
+    add_site = merchant_commands.add_site
+    configure_lightspeed = merchant_commands.configure_lightspeed
+    issue_credential = merchant_commands.issue_credential
+    revoke_credential = merchant_commands.revoke_credential
+    authenticate = merchant_commands.authenticate
+    # receipts
+    apply_receipt = receipt_commands.apply_receipt
+    receipt_reads = staticmethod(receipt_commands.receipt_reads)
+    receipt_exceptions = receipt_commands.receipt_exceptions
+    resolve_receipt_exception = receipt_commands.resolve_receipt_exception
+    stored_receipt = receipt_commands.stored_receipt
+    # POS devices paired with one-time codes
+    create_pairing_code = device_commands.create_pairing_code
+    pair_device = device_commands.pair_device
+    touch_device = device_commands.touch_device
+    devices = device_commands.devices
+    revoke_device = device_commands.revoke_device
 
     def get_card(self, merchant_id: UUID, code: str) -> tuple[GiftCard, datetime]:
         """A card as of now, straight from its events (always current)."""

@@ -1,15 +1,23 @@
-"""The ledger Application's plumbing: clock, retries and aggregate look-ups."""
+"""The ledger Application's shared parts: clock, retries, look-ups, the card command.
+
+Every card command runs through `on_card`, the one template: the command's time,
+the card with its expired holds released, the replay of a repeated idempotency
+key, the command's own step, one atomic save and the Outcome, retried when
+another writer won the race. Persistence is the library's, chosen by its
+settings; service/store plugs a cache and read-ahead in through the hooks below.
+"""
 
 from __future__ import annotations
 
 import random
 import time
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import replace
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from domain.card_codes import card_id
@@ -20,13 +28,15 @@ from domain.errors import (
     ServiceUnavailable,
 )
 from domain.giftcard import GiftCard
+from domain.locks import KeyedLocks
 from domain.merchant import Merchant
 from domain.origin import Origin, system_origin
-from domain.repository import FRESH, KeyedLocks, Scope
-from domain.scoped_store import ScopedStore
 from domain.views import Outcome
+from domain.work import CardWork, Step, stamp
 
 T = TypeVar("T")
+# What a request will read besides its caller, given the caller's merchant.
+Reads = Callable[[Merchant], Iterable[UUID]]
 # Optimistic-concurrency retries between processes (threads of one process queue
 # on a per-card lock instead): bounded, so a pathological hot spot answers 503
 # instead of hanging. The backoff doubles from 2 ms up to 50 ms, jittered.
@@ -40,15 +50,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class LedgerCore(ScopedStore):
+class LedgerCore(Application[UUID]):
     """Shared machinery of the ledger's command and query API."""
 
     name = "giftledger"
-    # Snapshots are written in the background (domain/snapshots.py), but each one
-    # still encodes the card's whole state (1.8 MB at 10,000 events): rarely, then.
-    # A worker loads a card once (then caches it): snapshot + at most 2,000 events.
+    # A snapshot encodes the card's whole state (1.8 MB at 10,000 events): rarely.
     snapshotting_intervals = {GiftCard: 2000}
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
 
     def __init__(
         self,
@@ -58,6 +65,28 @@ class LedgerCore(ScopedStore):
         super().__init__(env)
         self.clock = clock
         self.command_locks = KeyedLocks()
+
+    # -- hooks the store overrides (service/store/ledger.py) -------------------
+
+    def attempt_scope(
+        self, wanted: set[UUID], retry: bool
+    ) -> AbstractContextManager[None]:
+        """Where one attempt of a command runs (the store reads `wanted` first)."""
+        return nullcontext()
+
+    def prefetch(
+        self, username: str, card_code: str | None, reads: Reads | None, secret: str
+    ) -> None:
+        """A hint: what a caller's request will read (the store reads it at once)."""
+
+    def get_aggregate(self, aggregate_id: UUID, copy: bool = True) -> Any:
+        """An aggregate by id, or None; `copy=False` to read it, never to change it."""
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # -- commands -------------------------------------------------------------
 
     def retrying(
         self,
@@ -70,29 +99,48 @@ class LedgerCore(ScopedStore):
         With a `key` (the card's id) commands on one card take turns within this
         process, so only writers in other processes can win a race against it.
         Never nest keyed commands: two threads could then take locks crosswise.
-        The aggregates it `touches` (and a UUID key) are fast-forwarded together,
-        in one query, before each attempt.
+        The aggregates it `touches` (and a UUID key) are read ahead together.
         """
         wanted = {*touches, *([key] if isinstance(key, UUID) else [])}
         with self.command_locks(key):
             for attempt in range(MAX_ATTEMPTS):
-                outer = FRESH.get()
-                scope: Scope = {} if outer is None else outer
-                if attempt:
-                    scope.clear()  # a retry lost a race: what was read is stale
-                missing = [i for i in wanted if i not in scope]
-                if missing:
-                    scope.update(self.cached.refresh(missing))
-                token = FRESH.set(scope)
-                try:
-                    return command()
-                except IntegrityError:
-                    # Optimistic concurrency: someone saved a newer version first.
-                    ceiling = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2**attempt)
-                    time.sleep(random.uniform(0, ceiling))
-                finally:
-                    FRESH.reset(token)
+                with self.attempt_scope(wanted, retry=attempt > 0):
+                    try:
+                        return command()
+                    except IntegrityError:
+                        # Optimistic concurrency: someone saved a newer version first.
+                        ceiling = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2**attempt)
+                        time.sleep(random.uniform(0, ceiling))
         raise ServiceUnavailable("the card is too busy right now; retry shortly")
+
+    def on_card(
+        self, merchant_id: UUID, card_uuid: UUID, origin: Origin, step: Step, *,
+        amount: int | None = None, touches: Iterable[UUID] = (),
+        check: Callable[[GiftCard], None] | None = None,
+    ) -> Outcome:  # fmt: skip
+        """The card command template: `step` is what the command itself decides.
+
+        `amount` is what the answer reports (the request's own, unless the step
+        returns another); `check` runs on the card before a repeated key replays.
+        """
+
+        def attempt() -> Outcome:
+            now = self.clock()
+            card = self.fresh_card_by_id(merchant_id, card_uuid, now)
+            if check is not None:
+                check(card)
+            replayed = self.replay(card, origin, now, amount)
+            if replayed:
+                return replayed
+            work = CardWork(card=card, now=now, origin=origin)
+            done = step(work)
+            ref, taken = done if isinstance(done, tuple) else (done, amount)
+            self.save(card, *work.others)
+            return Outcome(card=card, ref=ref, replayed=False, now=now, amount=taken)
+
+        return self.retrying(attempt, key=card_uuid, touches=touches)
+
+    # -- look-ups ---------------------------------------------------------------
 
     def merchant(self, merchant_id: UUID, copy: bool = True) -> Merchant:
         """A merchant by id (`copy=False` to read it only)."""
@@ -113,8 +161,14 @@ class LedgerCore(ScopedStore):
         return card
 
     def fresh_card(self, merchant_id: UUID, code: str, now: datetime) -> GiftCard:
+        """A card by code with its expired holds released, ready for a command."""
+        return self.fresh_card_by_id(merchant_id, card_id(merchant_id, code), now)
+
+    def fresh_card_by_id(
+        self, merchant_id: UUID, card_uuid: UUID, now: datetime
+    ) -> GiftCard:
         """A card with its expired holds released, ready for a command."""
-        card = self.card(merchant_id, code)
+        card = self.card_by_id(merchant_id, card_uuid)
         card.release_expired_holds(now, system_origin(now).as_event())
         return card
 
@@ -137,8 +191,4 @@ class LedgerCore(ScopedStore):
         then: GiftCard = self.repository.get(card.id, version=version)
         return Outcome(card=then, ref=ref, replayed=True, now=now, amount=amount)
 
-    @staticmethod
-    def event_origin(origin: Origin, now: datetime, **extra: Any) -> dict[str, Any]:
-        """The origin as stored on events, stamped with the command's time."""
-        stamped = replace(origin, occurred_at=origin.occurred_at or now.isoformat())
-        return {**stamped.as_event(), **extra}
+    event_origin = staticmethod(stamp)

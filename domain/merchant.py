@@ -7,7 +7,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.copying import FastCopy
 from domain.errors import (
     CredentialNotFound,
     InvalidRequest,
@@ -26,7 +25,7 @@ DEFAULT_LIGHTSPEED: dict[str, Any] = {
 MIN_TTL, MAX_TTL = 30, 86400
 
 
-class Merchant(FastCopy, Aggregate):
+class Merchant(Aggregate):
     """A business that sells gift cards, with its sites and integration settings."""
 
     @event("Registered")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -11,10 +11,10 @@ from eventsourcing.domain import Aggregate
 from domain.accounts import PosAccount
 from domain.errors import CardNotFound, LedgerError
 from domain.giftcard import GiftCard
-from domain.giftcard_events import CAPTURED, OPEN, RELEASED
 from domain.ledger_core import LedgerCore
-from domain.origin import Origin, system_origin
+from domain.origin import system_origin
 from domain.pointers import Pointer
+from domain.receipt_lines import line_origin, new_outcome
 from domain.receipt_plan import (
     Applicable,
     Capture,
@@ -25,12 +25,14 @@ from domain.receipt_plan import (
     Redeem,
     Refund,
     Release,
+    Reverse,
     Sell,
     Taken,
     TakenPayment,
     Unapplied,
 )
 from domain.receipts import Receipt, receipt_key
+from domain.states import CAPTURED, OPEN, RELEASED
 
 APPLIED, EXCEPTION, DUPLICATE = "applied", "exception", "duplicate"
 
@@ -73,14 +75,11 @@ class ReceiptBatch:
             card = self.card(card_uuid)
             if card is None:
                 continue
+            cid, masked, cur = card.id, card.masked_code, card.currency
             if account.is_redemption(ref):
                 done = card.redemptions.get(ref, [0, 0])[0]
                 if done:
-                    taken.append(
-                        TakenPayment(
-                            ref, card.id, card.masked_code, done, False, card.currency
-                        )
-                    )
+                    taken.append(TakenPayment(ref, cid, masked, done, False, cur))
                 continue
             hold = card.holds.get(ref)
             if hold is None:
@@ -90,27 +89,11 @@ class ReceiptBatch:
                 hold["status"] == RELEASED and hold.get("released_reason") == "expired"
             )
             if expired or hold["status"] == OPEN:
-                holds.append(
-                    OpenHold(
-                        ref,
-                        card.id,
-                        card.masked_code,
-                        hold["amount"],
-                        expired,
-                        card.currency,
-                    )
-                )
+                amount = hold["amount"]
+                holds.append(OpenHold(ref, cid, masked, amount, expired, cur))
             elif hold["status"] == CAPTURED:
-                taken.append(
-                    TakenPayment(
-                        ref,
-                        card.id,
-                        card.masked_code,
-                        hold["captured"],
-                        True,
-                        card.currency,
-                    )
-                )
+                amount = hold["captured"]
+                taken.append(TakenPayment(ref, cid, masked, amount, True, cur))
         return tuple(holds), tuple(taken)
 
     def settled_holds(self, account: PosAccount) -> list[str]:
@@ -136,8 +119,8 @@ class ReceiptBatch:
             book = card.redemptions if out["kind"] == "payment" else card.loads
             done, undone = book.get(out["ref"], [0, 0])
             prior = PriorLine(
-                out["line_id"], out["kind"], card.id, card.masked_code, out["ref"],
-                done - undone,
+                line_id=out["line_id"], kind=out["kind"], card_id=card.id,
+                masked_code=card.masked_code, ref=out["ref"], remaining=done - undone,
             )  # fmt: skip
             lines.append(prior)
         return tuple(lines)
@@ -148,19 +131,7 @@ class ReceiptBatch:
 
     def apply(self, command: Command) -> dict[str, Any]:
         """Run one command; a refusal becomes an exception outcome, changing nothing."""
-        outcome: dict[str, Any] = {
-            "line_id": command.line_id,
-            "kind": command.kind,
-            "masked_code": command.masked_code,
-            "amount": command.amount,
-            "currency": getattr(command, "currency", None),
-            "hold_id": getattr(command, "hold_id", None),
-            "card_id": None if isinstance(command, Unapplied) else str(command.card_id),
-            "ref": None,
-            "result": APPLIED,
-            "code": None,
-            "detail": None,
-        }
+        outcome = new_outcome(command, APPLIED)
         if isinstance(command, Unapplied):
             outcome.update(result=EXCEPTION, code=command.code, detail=command.detail)
             return outcome
@@ -175,56 +146,44 @@ class ReceiptBatch:
         return outcome
 
     def _run(self, command: Applicable) -> str:
-        origin = self._origin(command)
+        origin = line_origin(self.header, self.receipt_id, self.now, command)
+        now = self.now
         card = self.card(command.card_id)
-        if card is None and isinstance(command, Sell):
+        if card is None:
+            if not isinstance(command, Sell):
+                raise CardNotFound()
             self.cards[command.card_id] = GiftCard.issue(
                 command.card_id, self.header.merchant_id, command.masked_code,
                 command.currency, command.amount, None, origin,
             )  # fmt: skip
             return "issue"
-        if card is None:
-            raise CardNotFound()
-        if isinstance(command, Release):
-            card.release(command.hold_id, self.now, origin, reason=command.reason)
-            return command.hold_id
-        card.check_currency(command.currency)
-        if isinstance(command, Sell):
-            load_id = str(uuid4())
-            card.load(load_id, command.amount, self.now, origin)
-            return load_id
-        if isinstance(command, Capture):
-            card.capture(command.hold_id, command.amount, self.now, origin)
-            return command.hold_id
-        if isinstance(command, Redeem):
-            redemption_id = uuid4()
-            card.redeem(str(redemption_id), command.amount, self.now, origin)
-            self.pointers.append(
-                Pointer.create(redemption_id, card.merchant_id, card.id, "redemption")
-            )
-            return str(redemption_id)
-        if isinstance(command, Refund):
-            refund_id = str(uuid4())
-            card.refund(
-                command.redemption_id, refund_id, command.amount, self.now, origin
-            )
-            return refund_id
-        card.reverse_load(command.load_id, command.amount, self.now, origin)
-        return command.load_id
-
-    def _origin(self, command: Applicable) -> dict[str, Any]:
-        header = self.header
-        part = command.line_id or f"hold:{getattr(command, 'hold_id', '')}"
-        key = f"rtn:{header.location_id}:{header.account_id}:{part}"
-        origin = Origin(
-            source="lightspeed_rtn",
-            actor=header.actor,
-            site_id=header.site_id,
-            idempotency_key=key,
-            receipt_id=str(self.receipt_id),
-            occurred_at=self.now.isoformat(),
-        )
-        ref = getattr(command, "hold_id", None) or getattr(command, "load_id", None)
-        return origin.with_fingerprint(
-            command.kind, command.amount, getattr(command, "redemption_id", ref)
-        ).as_event()
+        if not isinstance(command, Release):
+            card.check_currency(command.currency)
+        match command:
+            case Release(hold_id=hold_id, reason=reason):
+                card.release(hold_id, now, origin, reason=reason)
+                return hold_id
+            case Sell(amount=amount):
+                load_id = str(uuid4())
+                card.load(load_id, amount, now, origin)
+                return load_id
+            case Capture(hold_id=hold_id, amount=amount):
+                card.capture(hold_id, amount, now, origin)
+                return hold_id
+            case Redeem(amount=amount):
+                redemption_id = uuid4()
+                card.redeem(str(redemption_id), amount, now, origin)
+                pointer = Pointer.create(
+                    redemption_id, card.merchant_id, card.id, "redemption"
+                )
+                self.pointers.append(pointer)
+                return str(redemption_id)
+            case Refund(redemption_id=redemption_id, amount=amount):
+                refund_id = str(uuid4())
+                card.refund(redemption_id, refund_id, amount, now, origin)
+                return refund_id
+            case Reverse(load_id=load_id, amount=amount):
+                card.reverse_load(load_id, amount, now, origin)
+                return load_id
+            case _:
+                assert_never(command)

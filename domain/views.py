@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.card_rules import hold_state
 from domain.giftcard import GiftCard
-from domain.giftcard_rules import hold_state
 
 
 @dataclass(frozen=True)

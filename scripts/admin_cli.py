@@ -26,6 +26,7 @@ from service.schemas_admin import (
     MerchantSchema,
 )
 from service.schemas_answers import credential_answer, credential_items
+from service.store.ledger import StoredLedger
 
 T = TypeVar("T")
 
@@ -34,7 +35,7 @@ T = TypeVar("T")
 def _ledger() -> Iterator[Ledger]:
     config = Config.from_env()
     require_store(config)
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     try:
         yield ledger
     except LedgerError as error:

@@ -17,7 +17,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from projections.chain.checkpoint import ChainBroken, make_checkpoint
 from projections.chain.keys import generate_key, load_private, load_public, public_path
 from projections.chain.store import create_chain_tables
@@ -25,13 +24,14 @@ from projections.chain.verify import ChainReport, verify_chain
 from projections.events import EventSource
 from projections.schema import make_engine
 from service.config import Config, chain_key_path, ledger_env
+from service.store.ledger import StoredLedger
 
 
 @contextmanager
 def opened() -> Iterator[tuple[Engine, EventSource]]:
     """The chain's engine and the ledger's log, on DATABASE_URL."""
     config = Config.from_env()
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     try:
         create_chain_tables(engine)

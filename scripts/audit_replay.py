@@ -17,7 +17,6 @@ from uuid import UUID
 import click
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from domain.money import to_major
 from domain.time_bounds import RANGE_TEXT, in_range
 from projections.events import EventSource
@@ -26,6 +25,7 @@ from projections.replay import NoSuchCard, Replay, replay_card, replay_merchant
 from projections.schema import read_models
 from scripts.store import require_store
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 TABLE = [
     ("recorded_at", 26), ("version", 4), ("type", 19), ("amount", 10),
@@ -131,7 +131,7 @@ def run(
     config = Config.from_env()
     require_store(config)
     code = sys.stdin.readline().strip() if code == "-" else code
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     source = EventSource(ledger)
     try:
         if code:

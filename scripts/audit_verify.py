@@ -16,7 +16,6 @@ import sys
 
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.failure import ProjectionFailed, read_failure
 from projections.schema import make_engine, read_models
@@ -24,6 +23,7 @@ from projections.status import projector_lag
 from projections.verify import verify
 from scripts.store import require_store
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     config = Config.from_env()
     require_store(config)
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url)
     source = EventSource(ledger)
     try:

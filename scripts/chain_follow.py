@@ -13,7 +13,6 @@ import signal
 import sys
 import threading
 
-from domain.ledger import Ledger
 from projections.chain.follower import POLL_SECONDS, ChainFollower
 from projections.chain.store import create_chain_tables
 from projections.events import EventSource
@@ -21,6 +20,7 @@ from projections.runner import TRANSIENT
 from projections.schema import make_engine
 from service.config import Config, ledger_env
 from service.logs import configure_logging
+from service.store.ledger import StoredLedger
 
 log = logging.getLogger("giftledger.chain")
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     try:
         delay = 0.5

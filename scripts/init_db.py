@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from domain.ledger import Ledger
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 
 def init_db(config: Config) -> None:
     """Create every table the service needs; safe to run again."""
-    ledger = Ledger(env=ledger_env(replace(config, create_tables=True)))
+    ledger = StoredLedger(env=ledger_env(replace(config, create_tables=True)))
     ledger.close()
     try:
         from projections.schema import create_read_models
@@ -30,7 +30,7 @@ def chain_existing_events(config: Config) -> int:
     from projections.events import EventSource
     from projections.schema import make_engine
 
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     try:
         create_chain_tables(engine)

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
-from domain.ledger import Ledger
 from projections.events import EventSource
 from projections.failure import ProjectionFailed
 from projections.rebuild import rebuild
 from projections.schema import make_engine
 from scripts.store import require_store
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     config = Config.from_env()
     require_store(config)
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     source = EventSource(ledger)
     try:

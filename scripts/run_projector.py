@@ -17,7 +17,6 @@ import threading
 
 from sqlalchemy import Engine
 
-from domain.ledger import Ledger
 from projections.cards import UnknownCardEvent
 from projections.events import EventSource
 from projections.failure import ProjectionFailed, record_failure
@@ -25,6 +24,7 @@ from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Project
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
 from service.logs import configure_logging
+from service.store.ledger import StoredLedger
 
 log = logging.getLogger("giftledger.projector")
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    ledger = Ledger(env=ledger_env(config))
+    ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)
     try:
         if not wait_for_database(engine, stop):

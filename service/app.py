@@ -12,15 +12,14 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from domain.ledger import Ledger
-from domain.repository import FRESH
-from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
 from service.headers import register_safe_headers
 from service.logs import configure_logging, register_access_log
-from service.pg_lease import ConnectionLease
 from service.problems import register_problem_handlers
+from service.store.ledger import LAST_POSITION, StoredLedger
+from service.store.pg_lease import ConnectionLease
+from service.store.repository import FRESH
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -61,7 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
         digest = hashlib.sha256(config.admin_token.encode()).hexdigest()
         app.config["GIFTLEDGER_ADMIN_TOKEN_SHA256"] = digest
     kwargs = {"clock": config.clock} if config.clock else {}
-    ledger = Ledger(env=ledger_env(config), **kwargs)
+    ledger = StoredLedger(env=ledger_env(config), **kwargs)
     app.extensions["giftledger.ledger"] = ledger
 
     configure_logging()

@@ -14,7 +14,7 @@ from flask import current_app, g, request
 from domain.credentials import split_token
 from domain.errors import Forbidden, MerchantNotFound, Unauthorized
 from domain.ledger import Ledger
-from domain.scoped_store import Reads
+from domain.ledger_core import Reads
 
 PLATFORM_ADMIN = "platform-admin"
 

@@ -67,7 +67,7 @@ def ledger_env(config: Config) -> dict[str, str]:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             # One round trip per save and per multi-aggregate fast-forward.
-            "APPLICATION_RECORDER_TOPIC": "service.pg_store:LedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "service.store.pg_store:LedgerRecorder",
             "POSTGRES_DBNAME": url.path.lstrip("/"),
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),

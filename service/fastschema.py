@@ -2,11 +2,12 @@
 
 Schema.load and dump walk error stores, hook tables and accessors per field, which
 costs more than the request's own JSON. A plan compiled once per schema instance
-does what Field.deserialize and Field.serialize do (missing, null, the field's own
-_deserialize/_serialize, its validators), common types inline. A load that fails
-in any way is run again by marshmallow, so every error is marshmallow's own.
-Hooks, `many`, `partial`, INCLUDE and fields overriding the base steps are left to
-marshmallow. Plans live on their schema: build schemas once (service.schemas).
+does what Field.deserialize and Field.serialize do (missing, null, the value kept
+as it is, its validators) for marshmallow's own common field classes, and calls
+the public deserialize/serialize of any other field. A load that fails in any way
+is run again by marshmallow, so every error is marshmallow's own. Hooks, `many`,
+`partial` and INCLUDE are left to marshmallow; no private part of it is used.
+Plans live on their schema: build schemas once (service.schemas).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, missing, validate
 Base = fields.Field
 # Field classes whose _deserialize gives back a value of this exact type as it is.
 EXACT = {fields.String: str, fields.Integer: int, fields.Boolean: bool}
-BASE = ("deserialize", "_validate_missing", "_validate")
 DUMPED: dict[type, type] = {fields.String: str, fields.Integer: int}
-TEMPORAL, ISO = fields.DateTime._serialize, dt.datetime.isoformat
+# marshmallow's own classes, so none overrides a step: anything else is left to
+# the field's public deserialize and serialize.
+INLINE_LOAD = (*EXACT, fields.Nested, fields.List, fields.Decimal)
+TEMPORAL = (fields.DateTime, fields.AwareDateTime, fields.NaiveDateTime)
+ISO = dt.datetime.isoformat
 
 
 class Declined(Exception):
@@ -59,12 +63,18 @@ def _kept(schema: Schema, slot: str, compile_: Callable[..., Any], *args: Any) -
     return kept[slot]
 
 
+def _hooked(cls: type) -> bool:
+    """Whether a schema class has hooks (pre/post load and dump, validates...):
+    marshmallow's decorators mark each hooked method with `__marshmallow_hook__`."""
+    return any(
+        hasattr(getattr(cls, name, None), "__marshmallow_hook__") for name in dir(cls)
+    )
+
+
 def _plain(schema: Schema) -> bool:
-    # Hooks (pre/post load and dump, validates...) and collections change the walk.
-    hooks = getattr(schema, "_hooks", None)
+    # Hooks and collections change the walk.
     return (
-        hooks is not None
-        and not any(hooks.values())
+        not _hooked(type(schema))
         and not schema.many
         and not schema.partial
         and schema.dict_class is dict
@@ -113,8 +123,7 @@ def _compile_load(schema: Schema, unknown: str | None = None) -> Any:
 def _loader(field: Any, key: str | None) -> Callable[[Any, Any], Any] | None:
     """A present, non-null value -> the field's output; None: not a plain field."""
     cls = type(field)
-    hooked = getattr(field, "pre_load", None) or getattr(field, "post_load", None)
-    if hooked or any(getattr(cls, step) is not getattr(Base, step) for step in BASE):
+    if cls not in INLINE_LOAD:
         return None
     convert = _converter(field, cls, key)
     checks = tuple(field.validators)
@@ -123,7 +132,7 @@ def _loader(field: Any, key: str | None) -> Callable[[Any, Any], Any] | None:
 
     def load(value: Any, data: Any) -> Any:
         output = convert(value, data)
-        for check in checks:  # Field._validate: a plain function may return False
+        for check in checks:  # as marshmallow: a plain function may return False
             if check(output) is False and not isinstance(check, validate.Validator):
                 raise Declined
         return output
@@ -132,8 +141,9 @@ def _loader(field: Any, key: str | None) -> Callable[[Any, Any], Any] | None:
 
 
 def _converter(field: Any, cls: type, key: str | None) -> Callable[[Any, Any], Any]:
-    """The field's `_deserialize`, with the JSON types it keeps as they are inline."""
-    own = field._deserialize
+    """The field's public deserialize, with the JSON types it keeps as they are
+    inline."""
+    own = field.deserialize
     wanted = EXACT.get(cls)
     if cls is fields.Boolean and field.truthy:
         # Boolean looks values up in its sets: True and False must map to themselves.
@@ -203,20 +213,25 @@ def _compile_dump(schema: Schema) -> Callable[[dict[str, Any]], dict[str, Any]] 
 def _dumper(field: Any, name: str) -> Callable[[Any, Any], Any] | None:
     """A value present in a dict -> the field's output; None: field.serialize."""
     cls = type(field)
-    plain = cls.serialize is Base.serialize and cls.get_value is Base.get_value
-    if not plain or not field._CHECK_ATTRIBUTE or field.attribute or "." in name:
+    inline = cls in (*DUMPED, fields.UUID, *TEMPORAL, fields.Nested)
+    if not inline or field.attribute or "." in name:
         return None
-    own = field._serialize
+
+    def own(value: Any, name: str, obj: Any) -> Any:
+        return field.serialize(name, obj)
+
     wanted = DUMPED.get(cls)
     if wanted is not None and not getattr(field, "as_string", False):
         return lambda v, o: v if type(v) is wanted or v is None else own(v, name, o)
     if cls is fields.UUID:
         return lambda v, o: str(v) if type(v) is uuid.UUID else own(v, name, o)
-    iso = issubclass(cls, fields.DateTime) and cls._serialize is TEMPORAL
-    if iso and field.SERIALIZATION_FUNCS.get(field.format or cls.DEFAULT_FORMAT) is ISO:
+    iso = cls in TEMPORAL and (
+        field.SERIALIZATION_FUNCS.get(field.format or cls.DEFAULT_FORMAT) is ISO
+    )
+    if iso:
         return lambda v, o: v.isoformat() if type(v) is dt.datetime else own(v, name, o)
     if cls is fields.Nested and not field.many and not field.schema.many:
         nested = _kept(field.schema, "dump", _compile_dump)
         if nested is not None:
             return lambda v, o: nested(v) if type(v) is dict else own(v, name, o)
-    return lambda v, o: own(v, name, o)
+    return None

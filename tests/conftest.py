@@ -20,6 +20,7 @@ import pytest
 
 from domain.ledger import Ledger
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://root@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgres"]
@@ -102,10 +103,16 @@ def config(database_url: str, clock: FakeClock) -> Config:
     )
 
 
+# GIFTLEDGER_PLAIN_LEDGER=1: the domain's Ledger on the library's own repository
+# (no cache, no read-ahead, snapshots inline), for `pytest -m "not store"`.
+PLAIN = os.environ.get("GIFTLEDGER_PLAIN_LEDGER") == "1"
+
+
 @pytest.fixture
 def ledger(config: Config, clock: FakeClock) -> Iterator[Ledger]:
-    """A ledger Application on a fresh store."""
-    app = Ledger(env=ledger_env(config), clock=clock)
+    """A ledger Application on a fresh store, as the service composes it."""
+    kind = Ledger if PLAIN else StoredLedger
+    app = kind(env=ledger_env(config), clock=clock)
     yield app
     app.close()
 

@@ -13,6 +13,7 @@ from domain.ledger import Ledger
 from domain.origin import Origin
 from domain.pointers import Pointer
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 from tests.lightspeed_support import SAMPLES
 
 LOCATION = "40570261078018"  # the business location of the shared RTN samples
@@ -45,7 +46,7 @@ class Merchant:
 
 def open_ledger(database_url: str) -> Ledger:
     """A Ledger on the database, tables already created by init-db."""
-    return Ledger(env=ledger_env(Config(database_url=database_url)))
+    return StoredLedger(env=ledger_env(Config(database_url=database_url)))
 
 
 def seed_merchant(

@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain.repository import FRESH
 from service.app import create_app
 from service.config import Config
+from service.store.repository import FRESH
 from tests.e2e.support import (
     PLATFORM,
     MerchantSetup,

@@ -11,13 +11,16 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from domain.ledger import Ledger
 from domain.origin import Origin
-from domain.repository import LockedRepository
+from service.store.repository import LockedRepository
 
 CODE, LOCATION = "7741229000517777", "4057"
 
 
+@pytest.mark.store
 def test_readers_never_see_a_card_mid_update(ledger: Ledger):
     assert isinstance(ledger.repository, LockedRepository)
     assert ledger.repository.cache is not None

@@ -15,9 +15,9 @@ import pytest
 
 from domain.ledger import Ledger
 from domain.origin import Origin
-from domain.repository import FRESH
 from service.config import Config, ledger_env
-from service.pg_store import FUNCTION, LedgerRecorder
+from service.store.pg_store import FUNCTION, LedgerRecorder
+from service.store.repository import FRESH
 
 LOCATION = "4057"
 postgres_only = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -120,6 +120,7 @@ def test_a_store_with_the_older_function_saves_then_init_db_replaces_it(
     assert ledger.get_card(merchant.id, codes[0])[0].balance == 9_800
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("count", [1, 8, 13])
 def test_one_refresh_brings_every_cached_aggregate_up_to_date(
     ledger: Ledger, other: Ledger, count: int
@@ -136,6 +137,7 @@ def test_one_refresh_brings_every_cached_aggregate_up_to_date(
         assert found[card.id] is not card  # a refreshed card is a new object
 
 
+@pytest.mark.store
 def test_one_refresh_loads_what_is_not_cached_and_knows_what_is_missing(
     ledger: Ledger, other: Ledger
 ):
@@ -151,6 +153,7 @@ def test_one_refresh_loads_what_is_not_cached_and_knows_what_is_missing(
     assert all(ledger.repository.cache.get(i) is found[i] for i in ids)
 
 
+@pytest.mark.store
 def test_an_uncached_card_with_a_snapshot_loads_the_same(ledger: Ledger, other: Ledger):
     merchant, codes = _merchant_with_cards(other, 1)
     for _ in range(30):

@@ -1,4 +1,4 @@
-"""One pooled connection per request for the hot statements (service/pg_lease.py).
+"""One pooled connection per request for the hot statements (service/store/pg_lease.py).
 
 Inside a request the read and the save share one checkout; the connection goes
 back when the request ends, and at once when a statement fails, so a retry after a
@@ -16,8 +16,8 @@ from eventsourcing import persistence
 from domain.ledger import Ledger
 from domain.origin import Origin
 from service.app import create_app
-from service.pg_lease import library_error
-from service.pg_store import LedgerRecorder
+from service.store.pg_lease import library_error
+from service.store.pg_store import LedgerRecorder
 from tests.e2e.support import bearer, issue_card, redemption_body, set_up_merchant
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -40,6 +40,7 @@ def funded(ledger: Ledger):
     return ledger, merchant.id
 
 
+@pytest.mark.store
 def test_a_requests_statements_share_one_connection(funded):
     ledger, merchant_id = funded
     recorder = ledger.recorder

@@ -1,4 +1,4 @@
-"""The libpq path of the hot statements (service/pg_wire.py), on PostgreSQL only.
+"""The libpq path of the hot statements (service/store/pg_wire.py), on PostgreSQL only.
 
 Parameters packed by hand must mean to the server what they mean to us; a server
 error must surface as psycopg's exception; a connection that lost its prepared
@@ -17,8 +17,8 @@ from psycopg.sql import SQL
 
 from domain.ledger import Ledger
 from domain.origin import Origin
-from service.pg_store import LedgerRecorder
-from service.pg_wire import (
+from service.store.pg_store import LedgerRecorder
+from service.store.pg_wire import (
     ARRAY_OF,
     BYTEA_OID,
     INT8_OID,

@@ -129,6 +129,7 @@ def test_the_events_carry_rtn_idempotency_keys(ledger, merchant):
         ledger.redeem(merchant, A, 1, "GBP", LOCATION, None, reuse)
 
 
+@pytest.mark.store
 def test_the_exception_log_is_snapshotted_as_it_grows(ledger, merchant):
     for n in range(LOG_SNAPSHOT_INTERVAL):
         apply(ledger, merchant, receipt(100 + n, payments=[payment(1, "1.00")]))

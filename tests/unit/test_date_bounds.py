@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from marshmallow import Schema, ValidationError, fields
 
+from domain.card_rules import check_aware
 from domain.errors import InvalidRequest
-from domain.giftcard_rules import check_aware
 from domain.time_bounds import EARLIEST, LATEST_EXCLUDED, in_range
 from service.fastschema import fast_load
 from service.lightspeed.schema import RtnReceiptSchema

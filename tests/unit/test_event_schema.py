@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.ledger_core import LedgerCore
+from service.store.ledger import StoredLedger
 from tests.unit.cards import LATER, NOW, new_card, origin
 
 GOLDEN = Path(__file__).with_name("golden_card_events.json")
@@ -72,7 +73,7 @@ def test_the_card_commands_write_only_pinned_topics():
 
 def test_the_application_name_is_pinned():
     # The name prefixes the library's environment variables and tables.
-    assert Ledger.name == LedgerCore.name == "giftledger"
+    assert Ledger.name == LedgerCore.name == StoredLedger.name == "giftledger"
 
 
 def test_events_stored_by_the_first_schema_still_replay():

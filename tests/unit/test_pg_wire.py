@@ -1,4 +1,4 @@
-"""Packing parameters for libpq, and the breaker-aware retries (service/pg_wire.py);
+"""Packing parameters for libpq, and the breaker-aware retries (pg_wire.py);
 the server's view of the packing is in tests/integration/test_pg_wire.py."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import OperationalError
 
-from service import pg_wire
-from service.pg_wire import (
+from service.store import pg_wire
+from service.store.pg_wire import (
     INT8_OID,
     array,
     int8,

@@ -1,6 +1,6 @@
 """Reading several aggregates from the store in one query, where the store can.
 
-The PostgreSQL recorder (service/pg_store.py) answers `select_for_refresh`: the
+The PostgreSQL recorder (service/store/pg_store.py) answers `select_for_refresh`: the
 events after a version for aggregates already cached, plus the latest snapshot
 and the events after it for aggregates not cached yet, all in one round trip.
 Other stores (SQLite: a local file) are asked one aggregate at a time.

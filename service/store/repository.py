@@ -1,19 +1,17 @@
-"""Thread-safe plumbing around the library: the repository and per-key locks."""
+"""The library's repository with a worker's cache that is never stale."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable
 from contextvars import ContextVar
-from copy import deepcopy
-from threading import Lock, RLock
+from threading import Lock
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Repository
 
-from domain.batch_reads import project_aggregate, read_many
-from domain.copying import seal
+from service.store.batch_reads import project_aggregate, read_many
+from service.store.copying import copy_aggregate
 
 # The aggregates this thread's current request or command has read from the
 # store, as of that read (None: no such aggregate). Reading one again needs no
@@ -28,7 +26,8 @@ class LockedRepository(Repository[UUID]):
     A cached aggregate is never changed in place: new events are applied to a copy
     that then replaces it (under a per-id lock). So readers that only look at an
     aggregate (a credential, a merchant) may share the cached object, and no lock
-    is ever held across a query. Commands get their own copy, as in the library.
+    is ever held across a query. Commands get their own copy, as in the library;
+    a saved aggregate is cached as a copy, so its caller can never change it.
     """
 
     STRIPES = 64
@@ -55,7 +54,7 @@ class LockedRepository(Repository[UUID]):
             found = self.refresh([aggregate_id])[aggregate_id]
         if found is None:
             raise AggregateNotFoundError(aggregate_id)
-        return deepcopy(found) if copy else found
+        return copy_aggregate(found) if copy else found
 
     def refresh(self, aggregate_ids: Iterable[UUID]) -> Scope:
         """Every one of `aggregate_ids` as the store has it now, in one query.
@@ -84,9 +83,12 @@ class LockedRepository(Repository[UUID]):
             found[aggregate_id] = self.keep(aggregate) if aggregate else None
         return found
 
+    def keep_copy(self, aggregate: Any) -> Any:
+        """Cache a copy of a saved aggregate; returns the newest cached."""
+        return self.keep(copy_aggregate(aggregate))
+
     def keep(self, aggregate: Any) -> Any:
-        """Cache an aggregate, sealed (no event may change it now); returns the
-        newest cached."""
+        """Cache an aggregate no one else holds; returns the newest cached."""
         assert self.cache is not None
         with self._stripe(aggregate.id):
             try:
@@ -95,7 +97,6 @@ class LockedRepository(Repository[UUID]):
                     return cached
             except KeyError:
                 pass
-            seal(aggregate)
             self.cache.put(aggregate.id, aggregate)
             return aggregate
 
@@ -124,8 +125,7 @@ class LockedRepository(Repository[UUID]):
                     e for e in events if e.originator_version > aggregate.version
                 ]
                 if missing and missing[0].originator_version == aggregate.version + 1:
-                    aggregate = project_aggregate(deepcopy(aggregate), missing)
-                    seal(aggregate)
+                    aggregate = project_aggregate(copy_aggregate(aggregate), missing)
                     self.cache.put(aggregate_id, aggregate)
             # Anything at or past what the store held when queried is current.
             if aggregate is not None and aggregate.version >= latest:
@@ -134,14 +134,20 @@ class LockedRepository(Repository[UUID]):
         return self.keep(loaded) if loaded is not None else None
 
 
-class KeyedLocks:
-    """A fixed set of re-entrant locks; a key always maps to the same one."""
+class ReadScope:
+    """One attempt of a command: what it reads is read once, in one query."""
 
-    def __init__(self, stripes: int = 256) -> None:
-        self._locks = tuple(RLock() for _ in range(stripes))
+    def __init__(self, repository: LockedRepository, wanted: set[UUID], retry: bool):
+        outer = FRESH.get()
+        self.scope: Scope = {} if outer is None else outer
+        if retry:
+            self.scope.clear()  # a retry lost a race: what was read is stale
+        missing = [i for i in wanted if i not in self.scope]
+        if missing:
+            self.scope.update(repository.refresh(missing))
 
-    def __call__(self, key: Hashable | None) -> AbstractContextManager[Any]:
-        """The lock of a key, or no lock at all for None."""
-        if key is None:
-            return nullcontext()
-        return self._locks[hash(key) % len(self._locks)]
+    def __enter__(self) -> None:
+        self.token = FRESH.set(self.scope)
+
+    def __exit__(self, *exc: object) -> None:
+        FRESH.reset(self.token)

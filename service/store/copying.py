@@ -1,46 +1,36 @@
-"""A fast copy for small aggregates the ledger reads on every request."""
+"""Copies of cached aggregates, in time that does not grow with a card's history.
+
+The cache hands every command its own copy. A generic deep copy of a card with
+10,000 events took 80 ms, and even copying its maps (dict(...)) 0.5 ms. A card's
+events replace the entries of its growing maps instead of changing them in place
+(domain/giftcard_events.py), so a copy and the cached card share those maps'
+frozen layers (fork_layers: in a copy they are ChainMaps, read as Mappings).
+Every other part of an aggregate's state is JSON-like and copied plainly.
+"""
 
 from __future__ import annotations
 
 from collections import ChainMap
 from typing import Any
 
+from domain.giftcard import GiftCard
 
-class SealedAggregateError(RuntimeError):
-    """An event was triggered on an aggregate already saved and shared by the cache."""
-
-
-class Sealable:
-    """Mixin: refuses new events once sealed, so the cache can keep the very object
-    a command saved instead of a copy of it (a command gets its own copy anyway).
-
-    The mark is a slot, not an attribute: copies, snapshots and equality, which all
-    go by `__dict__`, never see it.
-    """
-
-    __slots__ = ("_sealed",)
-    _sealed: bool
-
-    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
-        """The library's trigger_event, refused on a sealed aggregate."""
-        try:
-            sealed = self._sealed
-        except AttributeError:  # made by the library, not copied: never sealed
-            sealed = False
-        if sealed:
-            raise SealedAggregateError(f"{type(self).__name__} {self!r} was saved")
-        super().trigger_event(*args, **kwargs)  # type: ignore[misc]
+# The maps of a card that grow with its history; their entries are replaced only.
+LAYERED = {GiftCard: frozenset({"holds", "redemptions", "loads", "applied"})}
 
 
-def seal(aggregate: Any) -> None:
-    """Mark a saved aggregate as shared: no event may change it any more."""
-    if isinstance(aggregate, Sealable):
-        aggregate._sealed = True
-
-
-def is_sealed(aggregate: Any) -> bool:
-    """Whether the aggregate was saved and is shared (its copies never are)."""
-    return bool(getattr(aggregate, "_sealed", False))
+def copy_aggregate(aggregate: Any) -> Any:
+    """A copy of an aggregate that changes nothing the original holds."""
+    layered = LAYERED.get(type(aggregate), frozenset())
+    clone = object.__new__(type(aggregate))
+    state = aggregate.__dict__
+    for name, value in list(state.items()):
+        if name in layered:
+            state[name], value = fork_layers(value)
+        else:
+            value = plain_copy(value)
+        clone.__dict__[name] = value
+    return clone
 
 
 def plain_copy(value: Any) -> Any:
@@ -57,17 +47,6 @@ def plain_copy(value: Any) -> Any:
     if isinstance(value, set):
         return {plain_copy(v) for v in value}
     return value
-
-
-class FastCopy(Sealable):
-    """Mixin: the repository's copy of a cached aggregate, via plain_copy."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        clone = object.__new__(type(self))
-        clone._sealed = False
-        memo[id(self)] = clone
-        clone.__dict__.update(plain_copy(self.__dict__))
-        return clone
 
 
 # A layer of writes is folded into a new base once it holds this many entries.

@@ -10,7 +10,7 @@ lock is then held for the INSERT and the commit only, never across the network.
 
 Reading several aggregates, cached (events after a version) or not (latest
 snapshot, then events), also takes one query here (`select_for_refresh`).
-Both statements go straight through libpq, in binary (service/pg_wire.py).
+Both statements go straight through libpq, in binary (service/store/pg_wire.py).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
-from service.pg_lease import ConnectionLease
-from service.pg_wire import (
+from service.store.pg_lease import ConnectionLease
+from service.store.pg_refresh import refresh_statement
+from service.store.pg_wire import (
     ARRAY_OF,
     BYTEA_OID,
     INT8_OID,
@@ -119,9 +120,15 @@ class LedgerRecorder(PostgresApplicationRecorder):
 
     @retried
     def max_notification_id(self) -> int | None:
-        """The last notification id (the library's query, the breaker-aware retries:
-        /readyz and read-your-writes ask it on every call)."""
-        return cast("int | None", super().max_notification_id.__wrapped__(self))
+        """The last notification id: the library's statement, with the breaker-aware
+        retries (/readyz and read-your-writes ask it on every call)."""
+
+        def query(conn: Any) -> int | None:
+            with conn.cursor() as cursor:
+                row = cursor.execute(self.max_notification_id_statement).fetchone()
+            return cast("int | None", row["max"] if isinstance(row, dict) else row[0])
+
+        return self.lease.run(query)
 
     def _insert_pipelined(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -167,46 +174,9 @@ class LedgerRecorder(PostgresApplicationRecorder):
     def _refresh_statement(
         self, after: int, load: int, snapshots_table: str | None
     ) -> Prepared:
-        """An OR of index look-ups and a few UNION ALLs: cheap to plan and bind."""
         shape = (after, load, snapshots_table)
-        if shape in self._refresh_statements:
-            return self._refresh_statements[shape]
-        columns = SQL("originator_id, originator_version, topic, state")
-        events = SQL("{}.{}").format(
-            Identifier(self.datastore.schema), Identifier(self.events_table_name)
-        )
-        parts = []
-        if after:
-            match = SQL("(originator_id = %s AND originator_version > %s)")
-            parts.append(
-                SQL("SELECT 0, {} FROM {} WHERE {}").format(
-                    columns, events, SQL(" OR ").join([match] * after)
-                )
+        if shape not in self._refresh_statements:
+            self._refresh_statements[shape] = refresh_statement(
+                self.datastore.schema, self.events_table_name, *shape
             )
-        since: SQL | Composed = SQL("0")
-        if snapshots_table:
-            snaps = SQL("{}.{}").format(
-                Identifier(self.datastore.schema), Identifier(snapshots_table)
-            )
-            latest = SQL(
-                "(SELECT 1, {} FROM {} WHERE originator_id = %s "
-                "ORDER BY originator_version DESC LIMIT 1)"
-            ).format(columns, snaps)
-            since = SQL(
-                "COALESCE((SELECT max(originator_version) FROM {} "
-                "WHERE originator_id = %s), 0)"
-            ).format(snaps)
-        rest = SQL(
-            "SELECT 0, {} FROM {} WHERE originator_id = %s AND originator_version > {}"
-        ).format(columns, events, since)
-        for _ in range(load):
-            parts += [latest, rest] if snapshots_table else [rest]
-        types = [UUID_OID, INT8_OID] * after + [UUID_OID] * (
-            load * (3 if snapshots_table else 1)
-        )
-        statement = Prepared(
-            SQL("{} ORDER BY 2, 1 DESC, 3").format(SQL(" UNION ALL ").join(parts)),
-            types,
-        )
-        self._refresh_statements[shape] = statement
-        return statement
+        return self._refresh_statements[shape]
