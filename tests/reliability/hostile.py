@@ -79,9 +79,9 @@ def located(receipt: dict[str, Any], location: str) -> dict[str, Any]:
     return receipt
 
 
-GOOD = {"amount": 1, "currency": "GBP", "account_id": "A-1", "name": "Hostile",
+GOOD = {"amount": 1, "currency": "GBP", "account_id": "81", "name": "Hostile",
         "reason": "other", "note": "checked", "kind": "pos",
-        "lightspeed_business_location_id": "HOSTILE-LOCATION"}  # fmt: skip
+        "lightspeed_business_location_id": "990077001"}  # fmt: skip
 
 
 def generated_requests(
