@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,8 @@ README = ROOT / "README.md"
 GIFTLEDGER = ROOT / ".venv" / "bin" / "giftledger"
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
 MARK = "### README block"
+# What the Tamper evidence walk-through makes, as it says: the signing key and a proof.
+TAMPER_OUTPUTS = ("var/chain-key.pem", "var/chain-key.pem.pub", "proof.json")
 # Any 4xx/5xx answer fails the command (and so the walk-through), with its body.
 PRELUDE = """set -euo pipefail
 curl() { command curl --fail-with-body "$@"; }
@@ -104,11 +107,22 @@ def test_the_readme_walkthroughs_run_top_to_bottom(running_service):
     text = README.read_text()
     assert "../shared" not in text
     blocks = walkthrough_blocks(text)
-    assert len(blocks) >= 3, "the API, Lightspeed and operator walk-throughs"
+    assert len(blocks) >= 4, "the API, Lightspeed, pairing and operator walk-throughs"
+    left = [name for name in TAMPER_OUTPUTS if (ROOT / name).exists()]
+    assert not left, f"{left} left in {ROOT} by an earlier run: remove them first"
     before = set(os.listdir(ROOT))
-    outputs = run_blocks(blocks, env)
+    try:
+        outputs = run_blocks(blocks, env)
+        made = [name for name in TAMPER_OUTPUTS if (ROOT / name).exists()]
+        key_mode = (ROOT / TAMPER_OUTPUTS[0]).stat().st_mode & 0o777 if made else None
+    finally:
+        for name in TAMPER_OUTPUTS:
+            (ROOT / name).unlink(missing_ok=True)
+        if "var" not in before and (ROOT / "var").is_dir():
+            (ROOT / "var").rmdir()  # fails, and so the test, if anything else is in it
+    assert made == list(TAMPER_OUTPUTS) and key_mode == 0o600
     assert len(outputs) == len(blocks)
-    api, lightspeed, operators = outputs[0], outputs[1], outputs[2]
+    api, lightspeed, pairing, operators = outputs[:4]
 
     # The HTTP API: the activity read after the refund has the refund in it.
     api_lines = api.strip().splitlines()
@@ -130,6 +144,13 @@ def test_the_readme_walkthroughs_run_top_to_bottom(running_service):
     ls_lines = lightspeed.strip().splitlines()
     assert ls_lines[-2] == "3000", lightspeed  # 50.00 sold, 20.00 paid
     assert '"items":[]' in ls_lines[-1].replace(" ", "")
+
+    # POS devices: a pairing code for the site of step 2; no device paired yet.
+    code_line, devices_line = pairing.strip().splitlines()[-2:]
+    issued = json.loads(code_line)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", issued["code"]), pairing
+    assert issued["site_id"] and issued["expires_at"], pairing
+    assert json.loads(devices_line) == {"items": []}, pairing
 
     # Operators: verify matches, the replay shows the card, the CSV has its header.
     assert "OK:" in operators and "0 difference(s)" in operators
