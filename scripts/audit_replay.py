@@ -59,8 +59,9 @@ class Moment(click.ParamType):  # type: ignore[type-arg]
         try:
             return moment(value)
         except ValueError as error:
-            reason = str(error) if str(error).startswith("must be") else "not ISO 8601"
-            self.fail(f"{value!r}: {reason}", param, ctx)
+            if str(error).startswith("must be"):
+                self.fail(f"{value!r}: {error}", param, ctx)
+            self.fail(f"{value!r} is not an ISO 8601 moment", param, ctx)
 
 
 def csv_columns(many: bool) -> list[str]:

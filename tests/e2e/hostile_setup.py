@@ -37,6 +37,9 @@ class Target:
             "credential_id": str(uuid.uuid4()),
             "exception_id": str(uuid.uuid4()),
             "receipt_id": str(uuid.uuid4()),
+            "site_id": self.merchant.site_id,
+            # Never a real device either: a hostile DELETE must not revoke one.
+            "device_id": str(uuid.uuid4()),
         }
 
     def auth(self, path: str) -> dict[str, str]:
@@ -59,7 +62,7 @@ class Target:
             "amount": 1,
             "currency": self.merchant.currency,
             "business_location_id": self.merchant.location_id,
-            "account_id": "A-1",
+            "account_id": "1",
             "name": "Hostile",
             "reason": "other",
             "note": "checked",
@@ -83,7 +86,7 @@ def set_up_target(app: Flask, client: FlaskClient, merchant: MerchantSetup) -> T
         "amount": 1,
         "currency": merchant.currency,
         "business_location_id": merchant.location_id,
-        "account_id": "A-1",
+        "account_id": "1",
     }
     hold_id = created(client.post("/v1/pos/holds", json=hold, headers=merchant.pos))
     spend = {k: v for k, v in hold.items() if k != "account_id"}
