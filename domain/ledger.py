@@ -10,9 +10,12 @@ from domain.card_commands import CardCommands
 from domain.giftcard import GiftCard
 from domain.merchant_commands import MerchantCommands
 from domain.receipt_commands import ReceiptCommands
+from domain.team_commands import TeamCommands
 
 
-class Ledger(CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands):
+class Ledger(
+    CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands, TeamCommands
+):
     """Gift cards, merchants and credentials, event-sourced."""
 
     name = "giftledger"

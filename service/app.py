@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_cards,
         admin_integrations,
         admin_merchants,
+        dashboard,
         health,
         lightspeed_webhook,
         openapi,
@@ -137,3 +138,4 @@ def _register_blueprints(app: Flask) -> None:
         openapi,
     ):
         app.register_blueprint(module.bp)
+    dashboard.register(app)
