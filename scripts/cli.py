@@ -39,10 +39,10 @@ def serve_command(
 
 
 def _register_groups() -> None:
-    from scripts.admin_cli import credentials, merchants
+    from scripts.admin_cli import credentials, merchants, users
     from scripts.projection_cli import audit, projections
 
-    for group in (merchants, credentials, projections, audit):
+    for group in (merchants, credentials, users, projections, audit):
         cli.add_command(group)
 
 
