@@ -37,8 +37,8 @@ def _day(field: str, text: str | None, default: date) -> date:
 
 def report_dates(args: dict[str, str]) -> dict[str, Any]:
     """The report's dates from the query; every bad one named by its field."""
-    now = ledger().clock()
-    today = now.astimezone(UTC).date()
+    # Reports filter on when events were recorded (the event store's clock).
+    today = datetime.now(UTC).date()
     errors: dict[str, list[str]] = {}
     found: dict[str, date] = {}
     defaults = {

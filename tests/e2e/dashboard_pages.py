@@ -21,6 +21,7 @@ from projections.runner import Projector
 from projections.schema import make_engine
 from service.read_engine import read_engine
 from tests.e2e.support import PLATFORM, MerchantSetup, created
+from tests.lightspeed_support import Webhook
 
 PASSWORD = "correct horse battery staple 12"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -67,13 +68,14 @@ class Signed:
         return self.client.get(path, query_string=query)
 
 
-def sign_up(app: Flask, merchant: MerchantSetup, role: str, email: str) -> Signed:
+def sign_up(
+    app: Flask, merchant: MerchantSetup | Webhook, role: str, email: str
+) -> Signed:
     """Invite a user through the admin API, set the password by its link (signed in)."""
     client = app.test_client()
     body = {"email": email, "role": role}
-    invited = created(
-        client.post(f"{merchant.path}/users", json=body, headers=PLATFORM)
-    )
+    users = f"/v1/merchants/{merchant.merchant_id}/users"
+    invited = created(client.post(users, json=body, headers=PLATFORM))
     path = urlsplit(invited["set_password_url"]).path
     token = csrf_token(client.get(path).get_data(as_text=True))
     answer = client.post(
