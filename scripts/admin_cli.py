@@ -19,7 +19,6 @@ from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.users import ROLES
 from service.admin_merchants import merchant_view
-from service.admin_users import link_for
 from service.config import Config, ledger_env
 from service.schemas_admin import (
     CredentialIssuedSchema,
@@ -27,6 +26,7 @@ from service.schemas_admin import (
     MerchantSchema,
 )
 from service.schemas_answers import credential_answer, credential_items
+from service.user_views import link_for
 
 T = TypeVar("T")
 

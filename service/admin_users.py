@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from marshmallow import Schema, fields, validate
 
-from domain.users import ROLES, User
+from domain.users import ROLES
 from service.admin_merchants import scoped
 from service.auth import ledger
 from service.openapi import documented
 from service.schemas import answer, load
+from service.user_views import set_password_url, user_view
 
 bp = Blueprint("admin_users", __name__, url_prefix="/v1/merchants")
 ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")
@@ -45,31 +44,6 @@ class UserList(Schema):
     """A merchant's dashboard users."""
 
     items = fields.List(fields.Nested(UserSchema))
-
-
-def user_view(user: User) -> dict[str, Any]:
-    """A user as the API shows it."""
-    status = (
-        "disabled" if user.disabled else "active" if user.password_hash else "invited"
-    )
-    return {
-        "user_id": user.id,
-        "merchant_id": user.merchant_id,
-        "email": user.email,
-        "role": user.role,
-        "status": status,
-    }
-
-
-def set_password_url(user: User, token: str) -> str:
-    """The one-time link, on the address people reach the service at."""
-    base = current_app.config["GIFTLEDGER"].public_url.rstrip("/")
-    return link_for(base, user, token)
-
-
-def link_for(base_url: str, user: User, token: str) -> str:
-    """The set-password link of a user and token under `base_url`."""
-    return f"{base_url.rstrip('/')}/dashboard/set-password/{user.id}.{token}"
 
 
 @bp.post("/<merchant_id>/users")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import Live, Seeded, shoot, sign_in
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_an_owner_signs_in_and_out(page: Any, live: Live, merchant: Seeded) -> None:
@@ -14,8 +18,8 @@ def test_an_owner_signs_in_and_out(page: Any, live: Live, merchant: Seeded) -> N
     shoot(page, "sign-in")
     sign_in(page, live, merchant.owner_email)
     page.wait_for_url(live.url("/dashboard/"))
-    assert page.get_by_role("heading", name="Bistro").is_visible()
-    assert page.get_by_text(f"{merchant.owner_email} (owner)").is_visible()
+    expect(page.get_by_role("heading", name="Bistro")).to_be_visible()
+    expect(page.get_by_text(f"{merchant.owner_email} (owner)")).to_be_visible()
     cookie = next(
         c for c in page.context.cookies() if c["name"] == "giftledger_session"
     )
