@@ -38,6 +38,8 @@ class Config:
     sign_in_account_limit: int = 5
     sign_in_address_limit: int = 20
     sign_in_window_seconds: int = 15 * 60
+    # Proxies in front that set X-Forwarded-For/-Proto (0: clients connect directly).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -53,6 +55,7 @@ class Config:
             secret_key=environ.get("GIFTLEDGER_SECRET_KEY") or None,
             session_idle_seconds=int(environ.get("GIFTLEDGER_SESSION_IDLE", "1800")),
             sign_in_account_limit=int(environ.get("GIFTLEDGER_SIGN_IN_LIMIT", "5")),
+            trusted_proxies=int(environ.get("GIFTLEDGER_TRUSTED_PROXIES", "0")),
         )
 
     @property

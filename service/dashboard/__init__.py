@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 
 from flask import Flask, redirect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from service.dashboard import errors
@@ -33,6 +34,12 @@ def register(app: Flask) -> None:
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)
     install_csrf(app)
+    proxies = app.config["GIFTLEDGER"].trusted_proxies
+    if proxies:
+        # The client's address (the sign-in throttle) and scheme, as the proxy saw.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies
+        )
     errors.install_not_found(app)
     app.register_blueprint(bp)
     if importlib.util.find_spec("service.dashboard.docs") is not None:

@@ -44,6 +44,8 @@ PLAIN_FIELD = {
     "not a site of the merchant": "Choose one of your sites.",
     "already has an account": "This address already has an account.",
     "expired or already used": "This link has expired or was already used.",
+    "not an e-mail address": "That is not an e-mail address.",
+    "is your own account": "You cannot change your own account.",
 }
 
 

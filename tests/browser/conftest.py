@@ -89,7 +89,7 @@ def _start(database_url: str, log_dir: Path) -> Iterator[Live]:
     web = service(
         database_url, port, log_dir, GIFTLEDGER_ADMIN_TOKEN=ADMIN_TOKEN,
         GIFTLEDGER_PUBLIC_URL=base, GIFTLEDGER_SECRET_KEY=uuid.uuid4().hex,
-        GIFTLEDGER_SIGN_IN_LIMIT="5",
+        GIFTLEDGER_SIGN_IN_LIMIT="5", GIFTLEDGER_TRUSTED_PROXIES="1",
     ).start()  # fmt: skip
     proj = projector(database_url, log_dir).start()
     try:
