@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 from uuid import UUID
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
+from flask import session as flask_session
 from werkzeug.wrappers import Response
 
 from domain.errors import LedgerError
@@ -55,7 +56,7 @@ def sign_in() -> str | Response:
         return redirect(_next_page())
     return render_template(
         "dashboard/sign_in.html", errors={}, email="", next=request.args.get("next"),
-        expired=g.get("session_expired", False),
+        expired=flask_session.pop("expired", False),
     )  # fmt: skip
 
 

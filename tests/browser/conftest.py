@@ -43,6 +43,10 @@ WIDTHS = (768, 1280)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+if os.environ.get("GIFTLEDGER_REQUIRE_BROWSER") == "1":
+    import playwright.sync_api  # noqa: F401  # missing: the run fails, never skips
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("GIFTLEDGER_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests cannot run: {reason}")
