@@ -82,6 +82,12 @@ def site_names(mid: UUID) -> dict[str, str]:
     return {k: v["name"] for k, v in ledger().merchant(mid).sites.items()}
 
 
+def _role() -> str:
+    user = current_user()
+    assert user is not None  # signed_in ran first
+    return user.role
+
+
 def card_context(card_ref: UUID, **extra: Any) -> dict[str, Any]:
     """What the card page shows: the card now, and its timeline, newest first."""
     mid = merchant_id()
@@ -97,7 +103,7 @@ def card_context(card_ref: UUID, **extra: Any) -> dict[str, Any]:
         "pending": max(0, card.version - shown),
         "sites": site_names(mid),
         "known": card_refs.code_for(card.id) is not None,
-        "can_move_money": current_user().role in MONEY,
+        "can_move_money": _role() in MONEY,
         "reasons": REASONS,
         "nonce": new_nonce(),
         "errors": {},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Flask, render_template
+from werkzeug.wrappers import Response
 
 from service.dashboard.security import apply_headers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -50,6 +51,18 @@ def _render(
         counts=counts, sites=sites, errors=errors, shown=SHOWN,
     )  # fmt: skip
     return page, code
+
+
+@bp.app_template_filter("when")
+def when(value: str | None) -> str:
+    """An ISO 8601 time as people read it ("2026-12-01 10:29 UTC")."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        return str(value)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @bp.get("/exceptions")

@@ -7,12 +7,26 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.errors import NotFound
+from domain.errors import LedgerError, NotFound
+from domain.money import to_minor
 from service.auth import ledger
+
+
+def _minor(amount: Any, currency: str | None) -> int | None:
+    """A receipt's major-unit amount in minor units, exactly (None: no amount)."""
+    if currency is None or isinstance(amount, bool):
+        return None
+    try:
+        return to_minor(
+            amount if isinstance(amount, Decimal | int) else str(amount), currency
+        )
+    except LedgerError:
+        return None
 
 
 def _lines(account: dict[str, Any]) -> list[dict[str, Any]]:
     """Item and payment lines, amounts as the receipt wrote them (major units)."""
+    currency = account.get("currencyCode")
     items = [
         {
             "kind": "item",
@@ -37,6 +51,9 @@ def _lines(account: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for line in account.get("paymentLines") or []
     ]
+    for line in items + payments:
+        line["currency"] = currency
+        line["minor"] = _minor(line["amount"], currency)
     return items + payments
 
 

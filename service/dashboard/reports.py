@@ -42,7 +42,9 @@ def report_dates(args: dict[str, str]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     found: dict[str, date] = {}
     defaults = {
-        "as_of": today, "since": today - timedelta(days=PERIOD_DAYS - 1), "until": today,
+        "as_of": today,
+        "since": today - timedelta(days=PERIOD_DAYS - 1),
+        "until": today,
     }  # fmt: skip
     for field, default in defaults.items():
         try:
@@ -162,7 +164,8 @@ def activity_csv() -> Response | tuple[str, int]:
     data = report_data(merchant_id(), dates)
     rows = [
         [
-            dates["since"].isoformat(), dates["until"].isoformat(), row["site_id"] or "",
+            dates["since"].isoformat(), dates["until"].isoformat(),
+            row["site_id"] or "",
             safe_text(site_name(data["names"], row["site_id"])), row["currency"],
             row["type"], row["events"], major(row["net"], row["currency"]), row["net"],
         ]

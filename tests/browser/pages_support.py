@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import time
 from typing import Any
 
 import requests
@@ -55,10 +56,23 @@ def receipt_with_unknown_card(live: Live, merchant: Seeded) -> dict[str, Any]:
     return body
 
 
-def server_ms(live: Live, path: str) -> list[float]:
-    """The server-side times (the access log's ms) of the 200 GETs of one path."""
-    log = live.servers[0].log_path.read_text()
-    return [float(m["ms"]) for m in ACCESS_LINE.finditer(log) if m["path"] == path]
+def server_ms(live: Live, path: str, at_least: int) -> list[float]:
+    """The server-side times (the access log's ms) of the 200 GETs of paths
+    matching the regular expression `path` (the log masks what follows /cards/);
+    waits a little for the workers' log lines to reach the file."""
+    wanted = re.compile(path)
+    deadline = time.monotonic() + 10
+    while True:
+        log = live.servers[0].log_path.read_text()
+        found = [
+            float(m["ms"])
+            for m in ACCESS_LINE.finditer(log)
+            if wanted.fullmatch(m["path"])
+        ]
+        if len(found) >= at_least or time.monotonic() > deadline:
+            assert len(found) >= at_least, (len(found), live.servers[0].log_path)
+            return found
+        time.sleep(0.1)
 
 
 def median_ms(values: list[float]) -> float:

@@ -69,16 +69,21 @@ def test_adjust_needs_confirmation_then_shows_the_new_balance(
     review = user.post(f"{path}/adjust", **form)
     assert review.status_code == 200
     assert "Please confirm" in text(review) and "£22.50" in text(review)
-    assert client.get(f"{merchant.path}/cards/{CODE}", headers=merchant.admin).json[
-        "balance"
-    ] == 2500  # nothing changed before the confirmation
+    assert (
+        client.get(f"{merchant.path}/cards/{CODE}", headers=merchant.admin).json[
+            "balance"
+        ]
+        == 2500
+    )  # nothing changed before the confirmation
     done = user.post(f"{path}/adjust", **form, confirm="yes")
     assert done.status_code == 302
     again = user.post(f"{path}/adjust", **form, confirm="yes")  # a double click
     assert again.status_code == 302
     page = text(user.get(path))
     assert re.search(r'id="card-balance">£22.50<', page)
-    assert "Adjusted" in page and "till error" in page and "user:max@bistro.test" in page
+    assert (
+        "Adjusted" in page and "till error" in page and "user:max@bistro.test" in page
+    )
     api = client.get(f"{merchant.path}/cards/{CODE}", headers=merchant.admin).json
     assert api["balance"] == 2250  # one adjustment, not two
 
@@ -119,7 +124,11 @@ def test_block_unblock_void_each_confirmed_with_a_reason(
     path = find(user, CODE)
     missing = user.post(f"{path}/block", reason="  ")
     assert missing.status_code == 422 and "Say why." in text(missing)
-    for action, state in (("block", "blocked"), ("unblock", "active"), ("void", "voided")):
+    for action, state in (
+        ("block", "blocked"),
+        ("unblock", "active"),
+        ("void", "voided"),
+    ):
         review = user.post(f"{path}/{action}", reason=f"{action} reason", nonce=action)
         assert "Please confirm" in text(review)
         done = user.post(

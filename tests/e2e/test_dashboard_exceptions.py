@@ -66,7 +66,9 @@ def test_another_merchants_exception_cannot_be_resolved(app: Flask, projector) -
     mine = set_up_webhook(app)
     user = sign_up(app, mine, "owner", "olive@bistro.test")
     assert "MISSING" not in text(user.get("/dashboard/exceptions"))
-    refused = user.post(f"/dashboard/exceptions/{entry['exception_id']}/resolve", note="x")
+    refused = user.post(
+        f"/dashboard/exceptions/{entry['exception_id']}/resolve", note="x"
+    )
     assert refused.status_code == 404
     assert theirs.ledger.receipt_exceptions(theirs.merchant_id, "open") != []
     receipt_id = entry["receipt_id"]

@@ -13,7 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.e2e.dashboard_pages import projector, sign_up, text
-from tests.e2e.support import MerchantSetup, issue_card, redemption_body, set_up_merchant
+from tests.e2e.support import (
+    MerchantSetup,
+    issue_card,
+    redemption_body,
+    set_up_merchant,
+)
 
 __all__ = ["projector"]
 
