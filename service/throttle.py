@@ -106,10 +106,15 @@ def check(principal: Principal) -> None:
         raise TooManyRequests(math.ceil(wait))
 
 
+def record_not_found(principal: Principal) -> None:
+    """Count one card_not_found answered to `principal` (pages that catch it)."""
+    _window().hit(KEY + principal.credential_id)
+
+
 def _record_not_found(error: CardNotFound) -> Response:
     principal = g.get("principal")
     if principal is not None:
-        _window().hit(KEY + principal.credential_id)
+        record_not_found(principal)
     return ledger_error(error)
 
 

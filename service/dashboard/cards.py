@@ -15,7 +15,8 @@ from domain.giftcard import ADJUSTMENT_REASONS
 from domain.origin import Origin
 from domain.views import Outcome, card_view
 from projections import dashboard_reads
-from service.auth import ledger
+from service import throttle
+from service.auth import Principal, ledger
 from service.dashboard import card_refs
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
@@ -62,17 +63,22 @@ def cards() -> str:
 def find_card() -> Response | tuple[str, int]:
     """Find a card by the code posted; the code never goes into a URL."""
     mid = merchant_id()
+    # The API's card-code guessing throttle, counted per dashboard user.
+    guesser = Principal("dashboard", mid, actor())
     try:
+        throttle.check(guesser)
         code = card_refs.clean_code(request.form.get("code", ""))
         card = ledger().card(mid, code)
     except CardNotFound as error:
+        throttle.record_not_found(guesser)
         said = error.detail[:1].upper() + error.detail[1:] + "."
         errors = {"code": [said], "_code": [error.code]}
         return render_template("dashboard/cards_find.html", errors=errors), 404
-    except InvalidRequest as error:
+    except (InvalidRequest, throttle.TooManyRequests) as error:
+        status = 429 if isinstance(error, throttle.TooManyRequests) else 422
         return render_template(
             "dashboard/cards_find.html", errors=field_errors(error)
-        ), 422
+        ), status
     card_refs.remember(card.id, code)
     return redirect(url_for("dashboard.card", card_ref=card.id))
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from uuid import UUID
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.card_codes import card_id
+from service.app import create_app
+from service.config import Config
 from tests.e2e.dashboard_pages import Signed, projector, sign_up, text
 from tests.e2e.support import MerchantSetup, issue_card, set_up_merchant
 
@@ -185,3 +188,21 @@ def test_another_merchants_card_is_not_found(
     assert user.post("/dashboard/cards", code=CODE).status_code == 404
     theirs = card_id(UUID(other.merchant_id), CODE)
     assert user.get(f"/dashboard/cards/{theirs}").status_code == 404
+
+
+def test_guessing_codes_is_throttled_like_the_api(config: Config) -> None:
+    app = create_app(replace(config, not_found_limit=3))
+    try:
+        client = app.test_client()
+        merchant = set_up_merchant(client, "Bistro", "GBP", "40570261078018")
+        issue_card(client, merchant, 1000, code=CODE)
+        user = sign_up(app, merchant, "owner", "olive@bistro.test")
+        for n in range(3):
+            assert (
+                user.post("/dashboard/cards", code=f"GUESS{n:04d}").status_code == 404
+            )
+        refused = user.post("/dashboard/cards", code=CODE)  # even a real card now
+        assert refused.status_code == 429
+        assert "Too many attempts" in text(refused)
+    finally:
+        app.extensions["giftledger.ledger"].close()
