@@ -121,8 +121,12 @@ def test_support_user_cannot_adjust(live: Live, page: Any) -> None:
     assert card(live, merchant, CODE)["balance"] == 1000
 
 
-def test_card_page_server_time(live: Live, page: Any) -> None:
+@pytest.mark.parametrize("backend", ["live", "live_postgres"])
+def test_card_page_server_time(
+    backend: str, request: pytest.FixtureRequest, page: Any
+) -> None:
     """The card page's server-side time, from the access log (median of 30)."""
+    live: Live = request.getfixturevalue(backend)
     merchant = seed_merchant(live)
     issue(live, merchant, CODE, 100_000)
     sign_in(page, live, merchant.owner_email)
@@ -141,5 +145,5 @@ def test_card_page_server_time(live: Live, page: Any) -> None:
         assert page.request.get(page.url).ok
     times = server_ms(live, r"/dashboard/cards/[^/]+", at_least=31)[-30:]
     median = median_ms(times)
-    print(f"\ncard page (21 events): median {median:.1f} ms server side over 30")
+    print(f"\ncard page, {backend}, 21 events: median {median:.1f} ms over 30")
     assert median < 250
