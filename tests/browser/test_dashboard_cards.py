@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Live, seed_merchant, seed_user, shoot, sign_in
 from tests.browser.pages_support import add_site, card, issue, median_ms, server_ms
@@ -47,9 +48,8 @@ def test_look_up_adjust_block_and_void_with_confirmation(
     page.get_by_label("Reason").select_option("support_issue")
     page.get_by_label("Note (required for “other”)").fill("till error")
     page.get_by_role("button", name="Review adjustment").click()
-    assert page.get_by_role(
-        "heading", name="Adjust card ****1234 by -£2.50?"
-    ).is_visible()
+    heading = page.get_by_role("heading", name="Adjust card ****1234 by -£2.50?")
+    expect(heading).to_be_visible()
     assert page.locator("#confirm-after").inner_text() == "£22.50"
     if backend == "live":
         shoot(page, "card-confirm")
@@ -74,7 +74,7 @@ def test_look_up_adjust_block_and_void_with_confirmation(
 
     page.get_by_label("Why void?").fill("found damaged")
     page.get_by_role("button", name="Review void").click()
-    assert page.get_by_text("Voiding cannot be undone").is_visible()
+    expect(page.get_by_text("Voiding cannot be undone")).to_be_visible()
     page.get_by_role("link", name="Cancel").click()  # the confirmation's way out
     assert page.locator("#card-state").inner_text() == "active"
     page.get_by_label("Why void?").fill("found damaged")
@@ -93,7 +93,7 @@ def test_unknown_card_shows_card_not_found_by_the_field(live: Live, page: Any) -
     find(page, "9999888877776666")
     error = page.locator("#code-error")
     assert error.inner_text() == "No gift card with that code exists for this merchant."
-    assert page.get_by_text("card_not_found").is_visible()
+    expect(page.get_by_text("card_not_found")).to_be_visible()
     assert page.get_by_label("Card code").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Card code").input_value() == ""  # the code is not kept
 

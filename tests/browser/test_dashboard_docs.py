@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Live, shoot
 
 
@@ -17,9 +19,9 @@ def test_api_reference_renders_without_csp_violations(live: Live, page: Any) -> 
     assert "frame-ancestors 'none'" in csp
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() > 20  # every operation of the API
-    assert page.get_by_text("/v1/pos/redemptions").first.is_visible()
+    expect(page.get_by_text("/v1/pos/redemptions").first).to_be_visible()
     assert page.get_by_text("/dashboard/cards").count() == 0  # pages are no API
-    assert page.get_by_role("link", name="Back to the dashboard").is_visible()
+    expect(page.get_by_role("link", name="Back to the dashboard")).to_be_visible()
     assert [p for p in problems if "Content Security Policy" in p] == []
     assert problems == []
     shoot(page, "docs")
