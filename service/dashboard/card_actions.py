@@ -83,7 +83,7 @@ def adjust_card(card_ref: UUID) -> Response | tuple[str, int] | str:
             return _confirm(card_ref, "adjust", form, amount=amount)
         outcome = ledger().adjust(
             mid, code, amount, form["reason"], form["note"].strip(),
-            dashboard_origin(form["nonce"] or None),
+            dashboard_origin("adjust", form["nonce"] or None),
         )  # fmt: skip
     except LedgerError as error:
         return _refused(card_ref, form, error)
@@ -113,7 +113,7 @@ def change_card_state(card_ref: UUID, action: str) -> Response | tuple[str, int]
         if request.form.get("confirm") != "yes":
             return _confirm(card_ref, action, form)
         outcome = ledger().change_state(
-            mid, code, action, reason, dashboard_origin(form["nonce"] or None)
+            mid, code, action, reason, dashboard_origin(action, form["nonce"] or None)
         )
     except LedgerError as error:
         form["action"] = action

@@ -138,7 +138,7 @@ def test_card_page_server_time(
         done = page.request.post(
             page.url + "/adjust",
             form={"csrf_token": token, "amount": "-1.00", "reason": "complimentary",
-                  "note": "", "confirm": "yes", "nonce": f"bench-{n}"},
+                  "note": "", "confirm": "yes", "nonce": f"bench-{n:04d}"},
         )  # fmt: skip
         assert done.ok
     for _ in range(30):

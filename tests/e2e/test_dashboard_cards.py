@@ -68,7 +68,7 @@ def test_adjust_needs_confirmation_then_shows_the_new_balance(
     user = sign_up(app, merchant, "manager", "max@bistro.test")
     path = find(user, CODE)
     form = {"amount": "-£2.50", "reason": "support_issue", "note": "till error",
-            "nonce": "n-1"}  # fmt: skip
+            "nonce": "nonce-0001"}  # fmt: skip
     review = user.post(f"{path}/adjust", **form)
     assert review.status_code == 200
     assert "Please confirm" in text(review) and "£22.50" in text(review)
@@ -105,13 +105,13 @@ def test_adjust_errors_are_shown_by_their_fields_and_change_nothing(
         ({"amount": "5.5e3", "reason": "complimentary"}, "amount", "like £12.50"),
     ]
     for form, field, words in cases:
-        answer = user.post(f"{path}/adjust", nonce="x", **form)
+        answer = user.post(f"{path}/adjust", nonce="nonce-000x", **form)
         assert answer.status_code == 422, (form, answer.status_code)
         page = text(answer)
         assert f'id="{field}-error"' in page and words in page, (form, page[-3000:])
     short = user.post(
-        f"{path}/adjust", amount="-20.00", reason="complimentary", note="", nonce="y",
-        confirm="yes",
+        f"{path}/adjust", amount="-20.00", reason="complimentary", note="",
+        nonce="nonce-000y", confirm="yes",
     )  # fmt: skip
     assert short.status_code == 422
     assert "does not hold enough money" in text(short)
@@ -132,15 +132,22 @@ def test_block_unblock_void_each_confirmed_with_a_reason(
         ("unblock", "active"),
         ("void", "voided"),
     ):
-        review = user.post(f"{path}/{action}", reason=f"{action} reason", nonce=action)
+        review = user.post(
+            f"{path}/{action}", reason=f"{action} reason", nonce=f"nonce-{action}"
+        )
         assert "Please confirm" in text(review)
         done = user.post(
-            f"{path}/{action}", reason=f"{action} reason", nonce=action, confirm="yes"
+            f"{path}/{action}",
+            reason=f"{action} reason",
+            nonce=f"nonce-{action}",
+            confirm="yes",
         )
         assert done.status_code == 302, text(done)[:300]
         page = text(user.get(path))
         assert f'state-{state}"' in page and f"{action} reason" in page
-    refused = user.post(f"{path}/block", reason="again", nonce="z", confirm="yes")
+    refused = user.post(
+        f"{path}/block", reason="again", nonce="nonce-000z", confirm="yes"
+    )
     assert refused.status_code == 409
     assert "not active" in text(refused)
 
