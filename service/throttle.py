@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
 from flask import Blueprint, Flask, Response, current_app, g
 from flask.sansio.blueprints import BlueprintSetupState
@@ -133,7 +134,7 @@ def _create_window(state: BlueprintSetupState) -> None:
         # Tests move a fake clock; the window follows it.
         clock = lambda: config.clock().timestamp()  # noqa: E731
     state.app.extensions[EXTENSION] = SharedWindow(
-        read_engine_of(state.app), config.not_found_limit,
+        read_engine_of(cast(Flask, state.app)), config.not_found_limit,
         config.not_found_window_seconds, clock, reuse_seconds=REUSE_SECONDS,
     )  # fmt: skip
 
