@@ -8,14 +8,17 @@ request), while its own hits are seen at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.shared_state import ensure_shared_tables, throttle_hits
 
+log = logging.getLogger("giftledger.throttle")
 PRUNE_EVERY = 200  # hits between sweeps of every key's expired rows
 
 
@@ -42,7 +45,13 @@ class SharedWindow:
     def retry_after(self, key: str) -> float | None:
         """Seconds until `key` may ask again, or None when it may ask now."""
         now = self.clock()
-        times = [t for t in self._recent(key, now) if t > now - self.window]
+        try:
+            times = [t for t in self._recent(key, now) if t > now - self.window]
+        except SQLAlchemyError as error:
+            # The throttle never turns an answer into a 500: without its table the
+            # request goes on (the ledger answers 503 itself if the store is down).
+            log.warning("throttle unreadable, not applied: %s", type(error).__name__)
+            return None
         if len(times) < self.limit:
             return None
         # The window frees a place when the limit-th newest hit ages out.
@@ -52,16 +61,20 @@ class SharedWindow:
     def hit(self, key: str) -> None:
         """Record one event for `key` (seen by every worker)."""
         now = self.clock()
-        engine = self.engine()
-        ensure_shared_tables(engine)
-        with engine.begin() as conn:
-            conn.execute(insert(throttle_hits).values(key=key, at_ms=_ms(now)))
-            conn.execute(
-                delete(throttle_hits).where(
-                    throttle_hits.c.key == key,
-                    throttle_hits.c.at_ms <= _ms(now - self.window),
+        try:
+            engine = self.engine()
+            ensure_shared_tables(engine)
+            with engine.begin() as conn:
+                conn.execute(insert(throttle_hits).values(key=key, at_ms=_ms(now)))
+                conn.execute(
+                    delete(throttle_hits).where(
+                        throttle_hits.c.key == key,
+                        throttle_hits.c.at_ms <= _ms(now - self.window),
+                    )
                 )
-            )
+        except SQLAlchemyError as error:
+            log.warning("throttle hit not recorded: %s", type(error).__name__)
+            return
         with self._lock:
             self._seen.pop(key, None)
             self._hits_since_prune += 1

@@ -20,6 +20,7 @@ def two_workers(config: Config) -> Iterator[tuple[Flask, Flask]]:
     yield apps
     for app in apps:
         app.extensions["giftledger.ledger"].close()
+        app.extensions["giftledger.read_engine"].dispose()
 
 
 def test_misses_in_one_worker_throttle_the_credential_in_another(two_workers, clock):
