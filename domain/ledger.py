@@ -11,10 +11,16 @@ from domain.device_commands import DeviceCommands
 from domain.giftcard import GiftCard
 from domain.merchant_commands import MerchantCommands
 from domain.receipt_commands import ReceiptCommands
+from domain.team_commands import TeamCommands
 
 
 class Ledger(
-    CardCommands, CardAdminCommands, MerchantCommands, ReceiptCommands, DeviceCommands
+    CardCommands,
+    CardAdminCommands,
+    MerchantCommands,
+    ReceiptCommands,
+    DeviceCommands,
+    TeamCommands,
 ):
     """Gift cards, merchants and credentials, event-sourced."""
 

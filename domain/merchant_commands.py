@@ -48,6 +48,17 @@ class MerchantCommands(LedgerCore):
 
         return self.retrying(command, touches=(merchant_id,))
 
+    def rename_site(self, merchant_id: UUID, site_id: str, name: str) -> Merchant:
+        """Rename one of the merchant's sites."""
+
+        def command() -> Merchant:
+            merchant = self.merchant(merchant_id)
+            merchant.rename_site(site_id, name)
+            self.save(merchant)
+            return merchant
+
+        return self.retrying(command)
+
     def configure_lightspeed(
         self, merchant_id: UUID, settings: dict[str, Any]
     ) -> Merchant:

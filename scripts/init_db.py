@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from domain.ledger import Ledger
 from service.config import Config, ledger_env
+from service.shared_state import create_shared_tables
 
 
 def init_db(config: Config) -> None:
@@ -14,10 +15,15 @@ def init_db(config: Config) -> None:
     ledger = Ledger(env=ledger_env(replace(config, create_tables=True)))
     ledger.close()
     try:
-        from projections.schema import create_read_models
+        from projections.schema import create_read_models, make_engine
     except ImportError:  # read models arrive with the projections work
         return
     create_read_models(config.database_url)
+    engine = make_engine(config.database_url, writer=True)
+    try:
+        create_shared_tables(engine)
+    finally:
+        engine.dispose()
     chain_existing_events(config)
 
 
