@@ -20,6 +20,7 @@ PAGE_MODULES = (
     "overview",
     "integration",
     "integration_credentials",
+    "devices",
     "team",
     "cards",
     "exceptions",

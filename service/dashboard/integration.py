@@ -18,7 +18,8 @@ from service.dashboard.session import MONEY, merchant_id, signed_in
 from service.read_engine import read_engine
 
 MAX_CODES, MAX_CODE_LENGTH = 100, 64
-LOCATION_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+# A Lightspeed business location id, as the API takes it: 1 to 20 ASCII digits.
+LOCATION_ID = re.compile(r"[0-9]{1,20}")
 
 
 def webhook_url() -> str:
@@ -27,7 +28,12 @@ def webhook_url() -> str:
     return str(base) + url_for("lightspeed_webhook.rtn")
 
 
-def render_integration(status: int = 200, **errors: Any) -> tuple[str, int]:
+def render_integration(
+    status: int = 200,
+    pairing_code: dict[str, Any] | None = None,
+    pairing_error: str | None = None,
+    **errors: Any,
+) -> tuple[str, int]:
     """The integration page, with any form's errors and typed values kept."""
     mid = merchant_id()
     merchant = ledger().merchant(mid)
@@ -47,6 +53,12 @@ def render_integration(status: int = 200, **errors: Any) -> tuple[str, int]:
         min_ttl=MIN_TTL,
         max_ttl=MAX_TTL,
         errors=errors,
+        devices=ledger().devices(mid),
+        sites=[{"site_id": k, "name": v["name"]} for k, v in merchant.sites.items()],
+        pairing_form_action=url_for("dashboard.create_pairing_code"),
+        revoke_url=lambda device: url_for("dashboard.revoke_device", device_id=device),
+        pairing_code=pairing_code,
+        pairing_error=pairing_error,
     )
     return page, status
 
@@ -67,7 +79,7 @@ def add_site() -> Response | tuple[str, int]:
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = ["Give the site a name."]
-    if not LOCATION_ID.match(location):
+    if not LOCATION_ID.fullmatch(location):
         errors["location_id"] = [
             "Type the business location id from Lightspeed, like 40570261078018."
         ]

@@ -8,7 +8,8 @@ from domain.errors import InvalidAmount, InvalidRequest
 from domain.money import exponent, to_major, to_minor
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
-_TYPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$|^-?\.\d+$")
+# ASCII digits only, matched whole (no "٣", no trailing newline).
+_TYPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+(\.\d+)?|-?\.\d+", re.ASCII)
 
 
 def format_money(minor: int | None, currency: str) -> str:
@@ -35,7 +36,7 @@ def parse_money(
         if prefix and value.upper().startswith(prefix.upper()):
             value = value[len(prefix) :]
     value = ("-" if negative else "") + value
-    if not value or not _TYPED.match(value):
+    if not value or not _TYPED.fullmatch(value):
         raise InvalidRequest(
             "not an amount",
             {field: [f"type an amount like {format_money(1250, currency)}"]},
