@@ -4,7 +4,7 @@ Its commands live in one module per feature and are bound here as methods:
 cards (issue, load, hold, redeem), holds (capture, release, refund), admin
 (adjust, reverse a load, block/unblock/void/expire), merchants (sites,
 settings, credentials, authentication), receipts (Lightspeed RTN) and POS
-devices (pairing codes, pairing, last seen, revoking).
+devices (pairing codes, pairing, last seen, revoking) and dashboard users.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from domain import (
     hold_commands,
     merchant_commands,
     receipt_commands,
+    team_commands,
 )
 from domain.giftcard import GiftCard
 from domain.ledger_core import LedgerCore
@@ -46,6 +47,7 @@ class Ledger(LedgerCore):
     # merchants
     register_merchant = merchant_commands.register_merchant
     add_site = merchant_commands.add_site
+    rename_site = merchant_commands.rename_site
     configure_lightspeed = merchant_commands.configure_lightspeed
     issue_credential = merchant_commands.issue_credential
     revoke_credential = merchant_commands.revoke_credential
@@ -62,6 +64,15 @@ class Ledger(LedgerCore):
     touch_device = device_commands.touch_device
     devices = device_commands.devices
     revoke_device = device_commands.revoke_device
+    # dashboard users
+    invite_user = team_commands.invite_user
+    user = team_commands.user
+    user_by_email = team_commands.user_by_email
+    team = team_commands.team
+    set_password = team_commands.set_password
+    change_role = team_commands.change_role
+    disable_user = team_commands.disable_user
+    enable_user = team_commands.enable_user
 
     def get_card(self, merchant_id: UUID, code: str) -> tuple[GiftCard, datetime]:
         """A card as of now, straight from its events (always current)."""

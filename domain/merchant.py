@@ -58,6 +58,17 @@ class Merchant(Aggregate):
             )
         self._site_added(site_id, name, location_id)
 
+    def rename_site(self, site_id: str, name: str) -> None:
+        """Give a site another name (its business location stays)."""
+        if site_id not in self.sites:
+            raise InvalidRequest(
+                "unknown site", {"site_id": ["not a site of the merchant"]}
+            )
+        if not name.strip():
+            raise InvalidRequest("a site needs a name", {"name": ["required"]})
+        if self.sites[site_id]["name"] != name.strip():
+            self._site_renamed(site_id, name.strip())
+
     def site_for_location(
         self, location_id: str, default: Any = UnknownBusinessLocation
     ) -> Any:
@@ -105,6 +116,10 @@ class Merchant(Aggregate):
             "name": name,
             "lightspeed_business_location_id": location_id,
         }
+
+    @event("SiteRenamed")
+    def _site_renamed(self, site_id: str, name: str) -> None:
+        self.sites[site_id] = {**self.sites[site_id], "name": name}
 
     @event("LightspeedConfigured")
     def _lightspeed_configured(self, settings: dict[str, Any]) -> None:

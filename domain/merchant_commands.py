@@ -46,6 +46,20 @@ def add_site(ledger: LedgerCore, merchant_id: UUID, name: str, location_id: str)
     return ledger.retrying(command, touches=(merchant_id,))
 
 
+def rename_site(
+    ledger: LedgerCore, merchant_id: UUID, site_id: str, name: str
+) -> Merchant:
+    """Rename one of the merchant's sites."""
+
+    def command() -> Merchant:
+        merchant = ledger.merchant(merchant_id)
+        merchant.rename_site(site_id, name)
+        ledger.save(merchant)
+        return merchant
+
+    return ledger.retrying(command)
+
+
 def configure_lightspeed(
     ledger: LedgerCore, merchant_id: UUID, settings: dict[str, Any]
 ) -> Merchant:

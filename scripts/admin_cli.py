@@ -17,6 +17,7 @@ from marshmallow import Schema
 
 from domain.errors import LedgerError
 from domain.ledger import Ledger
+from domain.users import ROLES
 from scripts.store import require_store
 from service.admin_merchants import merchant_view
 from service.config import Config, ledger_env
@@ -27,6 +28,7 @@ from service.schemas_admin import (
 )
 from service.schemas_answers import credential_answer, credential_items
 from service.store.ledger import StoredLedger
+from service.user_views import link_for
 
 T = TypeVar("T")
 
@@ -125,3 +127,26 @@ def list_credentials(merchant_id: str) -> None:
     mid = _uuid(merchant_id, "--merchant")
     merchant = _run(lambda ledger: ledger.merchant(mid))
     _echo(CredentialList(), credential_items(merchant.credentials))
+
+
+@click.group("users")
+def users() -> None:
+    """A merchant's dashboard users."""
+
+
+@users.command("create-owner")
+@click.option("--merchant", "merchant_id", required=True, help="Merchant id.")
+@click.option("--email", required=True, help="The owner's e-mail address.")
+@click.option(
+    "--role", default="owner", type=click.Choice(ROLES), help="Default: owner."
+)
+def create_owner(merchant_id: str, email: str, role: str) -> None:
+    """Invite a merchant's owner; prints the one-time set-password link (24 h)."""
+    mid = _uuid(merchant_id, "--merchant")
+    config = Config.from_env()
+    user, token = _run(lambda ledger: ledger.invite_user(mid, email, role, "cli"))
+    click.echo(link_for(config.public_url, user, token))
+    click.echo(
+        f"giftledger: open the link within 24 hours to set {user.email}'s password",
+        err=True,
+    )

@@ -41,13 +41,13 @@ def serve_command(
 
 
 def _register_groups() -> None:
-    from scripts.admin_cli import credentials, merchants
+    from scripts.admin_cli import credentials, merchants, users
     from scripts.chain_cli import add_chain_commands
     from scripts.projection_cli import audit, projections
 
     add_chain_commands(audit)
 
-    for group in (merchants, credentials, projections, audit):
+    for group in (merchants, credentials, users, projections, audit):
         cli.add_command(group)
 
 

@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 
 from service.config import Config, ledger_env
+from service.shared_state import create_shared_tables
 from service.store.ledger import StoredLedger
 
 
@@ -14,10 +15,15 @@ def init_db(config: Config) -> None:
     ledger = StoredLedger(env=ledger_env(replace(config, create_tables=True)))
     ledger.close()
     try:
-        from projections.schema import create_read_models
+        from projections.schema import create_read_models, make_engine
     except ImportError:  # read models arrive with the projections work
         return
     create_read_models(config.database_url)
+    engine = make_engine(config.database_url, writer=True)
+    try:
+        create_shared_tables(engine)
+    finally:
+        engine.dispose()
     chain_existing_events(config)
 
 

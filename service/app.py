@@ -122,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
         admin_devices,
         admin_integrations,
         admin_merchants,
+        admin_users,
+        dashboard,
         health,
         lightspeed_webhook,
         openapi,
@@ -136,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_integrations,
         admin_cards,
         admin_devices,
+        admin_users,
         pos,
         lightspeed_webhook,
         reads,
@@ -144,3 +147,4 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(pos_extension.api_bp)
+    dashboard.register(app)

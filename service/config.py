@@ -29,6 +29,17 @@ class Config:
     # Production (from_env) watches PostgreSQL to answer 503 at once while it is down.
     watch_database: bool = False
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # The dashboard: where people reach it (links, and Secure cookies on https),
+    # the session-signing key (None: a key file under var/, one node only), the
+    # idle timeout and the sign-in throttle (per account, per address, per window).
+    public_url: str = "http://127.0.0.1:8000"
+    secret_key: str | None = None
+    session_idle_seconds: int = 30 * 60
+    sign_in_account_limit: int = 5
+    sign_in_address_limit: int = 20
+    sign_in_window_seconds: int = 15 * 60
+    # Proxies in front that set X-Forwarded-For/-Proto (0: clients connect directly).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -40,7 +51,17 @@ class Config:
             max_overflow=int(environ.get("GIFTLEDGER_MAX_OVERFLOW", "4")),
             create_tables=environ.get("GIFTLEDGER_CREATE_TABLES", "n") == "y",
             watch_database=True,
+            public_url=environ.get("GIFTLEDGER_PUBLIC_URL", "http://127.0.0.1:8000"),
+            secret_key=environ.get("GIFTLEDGER_SECRET_KEY") or None,
+            session_idle_seconds=int(environ.get("GIFTLEDGER_SESSION_IDLE", "1800")),
+            sign_in_account_limit=int(environ.get("GIFTLEDGER_SIGN_IN_LIMIT", "5")),
+            trusted_proxies=int(environ.get("GIFTLEDGER_TRUSTED_PROXIES", "0")),
         )
+
+    @property
+    def https(self) -> bool:
+        """True when people reach the service over https (cookies are Secure)."""
+        return self.public_url.startswith("https://")
 
     @property
     def is_postgres(self) -> bool:

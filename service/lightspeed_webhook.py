@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from domain.errors import InvalidRequest, LedgerError, NotFound
 from domain.merchant import Merchant
 from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
+from service import usage
 from service.auth import ledger, require, require_basic
 from service.lightspeed.answers import (
     ExceptionList,
@@ -29,6 +30,7 @@ from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
 from service.lightspeed.translate import named_cards, plan
 from service.logs import note
 from service.openapi import documented
+from service.read_engine import read_engine
 from service.schemas import load
 
 bp = Blueprint("lightspeed_webhook", __name__)
@@ -52,6 +54,7 @@ def rtn() -> Response:
     raw, receipt = _receipt()
     merchant = ledger().merchant(principal.own_merchant(), copy=False)
     site_id = merchant.site_for_location(receipt["businessLocationId"])
+    usage.touch(read_engine(), str(merchant.id), principal.credential_id, site_id)
     lines, header = _lines_and_header(merchant, site_id, raw, receipt)
     kind = lines.notification_type
     if kind != "CLOSE" and not lines.cancelled:

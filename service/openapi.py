@@ -30,6 +30,19 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
 }
 SchemaRef = type[Schema] | Schema | None
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Pages for people (HTML forms, the reference page itself), not the HTTP API.
+PAGE_BLUEPRINTS = frozenset({"dashboard", "apidocs"})
+PAGE_ENDPOINTS = frozenset({"static", "home"})
+
+
+def is_page(endpoint: str) -> bool:
+    """True for an endpoint that serves pages to people, left out of the document."""
+    blueprint, _, view = endpoint.rpartition(".")
+    return (
+        endpoint in PAGE_ENDPOINTS
+        or blueprint in PAGE_BLUEPRINTS
+        or (blueprint != "" and view == "static")  # a blueprint's own files
+    )
 
 
 def documented(
@@ -135,7 +148,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
 def _paths(app: Flask) -> dict[str, dict[str, Any]]:
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint == "static":
+        if is_page(rule.endpoint):
             continue
         view = app.view_functions[rule.endpoint]
         params = [

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from projections.schema import create_tables, make_engine
+from service.shared_state import create_shared_tables
 
 EXTENSION = "giftledger.read_engine"
 _lock = threading.Lock()
@@ -30,5 +31,6 @@ def read_engine() -> Engine:
             if config.create_tables:
                 # Development and tests: no separate init-db step ran.
                 create_tables(engine)
+                create_shared_tables(engine)
             current_app.extensions[EXTENSION] = engine
     return engine

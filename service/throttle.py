@@ -1,9 +1,11 @@
 """Throttle card-code guessing: too many card_not_found from one credential -> 429.
 
-Per worker process, per credential, a sliding window of the times it was answered
-card_not_found. Once it holds `limit` entries younger than `window` seconds, every
-card request of that credential is refused (429 too_many_requests, Retry-After)
-until the oldest entry ages out, hits included, so a 429 reveals nothing either.
+Per credential, a sliding window of the times it was answered card_not_found,
+kept in the database (service/counters.py), so every worker and node counts
+together; a worker reuses what it read for a second at most. Once it holds
+`limit` entries younger than `window` seconds, every card request of that
+credential is refused (429 too_many_requests, Retry-After) until the oldest entry
+ages out, hits included, so a 429 reveals nothing either.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Flask, Response, current_app, g
 from flask.sansio.blueprints import BlueprintSetupState
+from sqlalchemy import Engine
 
 from domain.errors import CardNotFound, LedgerError
 from service.auth import Principal
+from service.counters import SharedWindow
 from service.problems import ledger_error, problem
+from service.read_engine import read_engine
 
 EXTENSION = "giftledger.not_found_throttle"
+KEY = "card-not-found:"
+# How long a worker trusts its last read of a credential's misses: no query per POS
+# request, and another worker's misses are seen within this time.
+REUSE_SECONDS = 1.0
 
 
 class TooManyRequests(LedgerError):
@@ -76,21 +86,36 @@ class SlidingWindow:
         return hits
 
 
-def _window() -> SlidingWindow:
+def read_engine_of(app: Flask) -> Callable[[], Engine]:
+    """The app's read-model engine, made on first use inside a request."""
+
+    def engine() -> Engine:
+        with app.app_context():
+            return read_engine()
+
+    return engine
+
+
+def _window() -> SharedWindow:
     return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
 
 
 def check(principal: Principal) -> None:
     """Refuse a throttled credential before it looks anything up."""
-    wait = _window().retry_after(principal.credential_id)
+    wait = _window().retry_after(KEY + principal.credential_id)
     if wait is not None:
         raise TooManyRequests(math.ceil(wait))
+
+
+def record_not_found(principal: Principal) -> None:
+    """Count one card_not_found answered to `principal` (pages that catch it)."""
+    _window().hit(KEY + principal.credential_id)
 
 
 def _record_not_found(error: CardNotFound) -> Response:
     principal = g.get("principal")
     if principal is not None:
-        _window().hit(principal.credential_id)
+        record_not_found(principal)
     return ledger_error(error)
 
 
@@ -104,13 +129,14 @@ def _create_window(state: BlueprintSetupState) -> None:
     if EXTENSION in state.app.extensions:
         return  # several blueprints install the throttle; one window per app
     config = state.app.config["GIFTLEDGER"]
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.time
     if config.clock is not None:
         # Tests move a fake clock; the window follows it.
         clock = lambda: config.clock().timestamp()  # noqa: E731
-    state.app.extensions[EXTENSION] = SlidingWindow(
-        config.not_found_limit, config.not_found_window_seconds, clock
-    )
+    state.app.extensions[EXTENSION] = SharedWindow(
+        read_engine_of(cast(Flask, state.app)), config.not_found_limit,
+        config.not_found_window_seconds, clock, reuse_seconds=REUSE_SECONDS,
+    )  # fmt: skip
 
 
 def install(bp: Blueprint) -> None:

@@ -26,6 +26,9 @@ def app(config: Config) -> Iterator[Flask]:
     flask_app = create_app(replace(config, not_found_limit=100_000))
     yield flask_app
     flask_app.extensions["giftledger.ledger"].close()
+    engine = flask_app.extensions.get("giftledger.read_engine")
+    if engine is not None:
+        engine.dispose()  # its pooled connections, at once (not at garbage collection)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import jsonify
 
-from service.openapi import documented
+from service.openapi import RULE_ARGUMENT, documented, is_page
 from service.schemas import CardSchema
 
 
@@ -36,7 +36,9 @@ def test_every_route_of_the_app_is_documented(app):
     doc = app.test_client().get("/openapi.json").json
     assert doc["openapi"].startswith("3.1")
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if is_page(rule.endpoint):
+            assert not rule.rule.startswith("/v1/"), rule.rule  # pages are no API
+            assert RULE_ARGUMENT.sub(r"{\1}", rule.rule) not in doc["paths"]
             continue
         path = re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:

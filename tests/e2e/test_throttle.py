@@ -24,6 +24,7 @@ def strict_client(config) -> Iterator:
     app = create_app(replace(config, not_found_limit=3, not_found_window_seconds=60))
     yield app.test_client()
     app.extensions["giftledger.ledger"].close()
+    app.extensions["giftledger.read_engine"].dispose()
 
 
 def test_repeated_card_not_found_gets_429_until_the_window_passes(strict_client, clock):

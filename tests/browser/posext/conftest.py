@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.bench.harness import free_port, fresh_database, init_db, service
 from tests.lightspeed_support import LOCATION, SETTINGS, basic
@@ -28,10 +28,6 @@ HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parents[2] / "docs" / "screenshots"
 ADMIN_TOKEN = "posext-browser-admin-token"
 SIZES = {"1024x768": (1024, 768), "810x1080": (810, 1080)}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 class _Http(requests.Session):
@@ -135,15 +131,7 @@ def _set_up(base: str) -> Shop:
     )  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+# `browser` is tests/browser/conftest.py's: one Playwright per test session.
 
 
 @pytest.fixture(params=list(SIZES))
