@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.snapshots import LAST_POSITION
+from service.store.ledger import LAST_POSITION
 from flask import current_app, session
 
 from projections.status import wait_for

@@ -219,3 +219,15 @@ def shoot(page: Any, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(size)
+
+
+def own_location() -> str:
+    """A Lightspeed business location id of its own: one location, one merchant."""
+    return str(10**13 + uuid.uuid4().int % (9 * 10**13))
+
+
+def sample_at(name: str, location: str) -> bytes:
+    """A sample RTN payload, sent from `location` instead of the samples' own."""
+    from tests.lightspeed_support import LOCATION, sample_bytes
+
+    return sample_bytes(name).replace(LOCATION.encode(), location.encode())

@@ -13,8 +13,15 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import Live, seed_merchant, shoot, sign_in
-from tests.lightspeed_support import LOCATION, RTN, SOLD_CODE, sample_bytes
+from tests.browser.conftest import (
+    Live,
+    own_location,
+    sample_at,
+    seed_merchant,
+    shoot,
+    sign_in,
+)
+from tests.lightspeed_support import RTN, SOLD_CODE
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -25,6 +32,7 @@ def test_set_up_lightspeed_then_a_receipt_arrives(
 ) -> None:
     live: Live = request.getfixturevalue(backend)
     merchant = seed_merchant(live)
+    location = own_location()
     sign_in(page, live, merchant.owner_email)
     page.wait_for_url(live.url("/dashboard/"))
     expect(page.get_by_text("No sites yet")).to_be_visible()
@@ -37,7 +45,7 @@ def test_set_up_lightspeed_then_a_receipt_arrives(
     field_error = page.locator("#location_id-error")
     assert "business location id" in field_error.inner_text()
     assert page.get_by_label("Site name").input_value() == "Main street"
-    page.get_by_label("Lightspeed business location id").fill(LOCATION)
+    page.get_by_label("Lightspeed business location id").fill(location)
     page.get_by_role("button", name="Add site").click()
     expect(page.get_by_text("Site Main street added.")).to_be_visible()
 
@@ -64,7 +72,7 @@ def test_set_up_lightspeed_then_a_receipt_arrives(
     expect(page.get_by_role("row", name=username).get_by_text("never")).to_be_visible()
 
     answer = requests.post(
-        live.url(RTN), data=sample_bytes("rtn-giftcard-sale-close.json"),
+        live.url(RTN), data=sample_at("rtn-giftcard-sale-close.json", location),
         auth=(username, password), headers={"Content-Type": "application/json"},
         timeout=10,
     )  # fmt: skip
@@ -73,7 +81,7 @@ def test_set_up_lightspeed_then_a_receipt_arrives(
     assert [o["result"] for o in answer.json()["outcomes"]] == ["applied"]
 
     page.goto(live.url("/dashboard/"))
-    site_row = page.get_by_test_id(f"site-{LOCATION}")
+    site_row = page.get_by_test_id(f"site-{location}")
     assert "received" in site_row.inner_text()
     # The projector catches up on its own; the page waits only for what its own
     # user wrote, so reload as a person would.
