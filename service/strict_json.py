@@ -27,11 +27,13 @@ class DuplicateKey(ValueError):
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise DuplicateKey(key)
-        obj[key] = value
+    obj = dict(pairs)  # at C speed; a repeated key shows as a shorter dict
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
     return obj
 
 
@@ -61,7 +63,12 @@ def parse(raw: bytes, *, exact_numbers: bool = False) -> Any:
         raise _too_deep() from None
     except ValueError:
         raise InvalidRequest("the body is not a JSON document") from None
-    _check(document)
+    if "\\u" in text:
+        # Only an escape can make a lone surrogate or U+0000: UTF-8 cannot carry
+        # the one, and JSON refuses the other raw. So only then read every string.
+        _check(document)
+    elif text.count("{") + text.count("[") > MAX_DEPTH:
+        _depth(document)  # fewer brackets than that cannot nest that deep
     return document
 
 
@@ -85,6 +92,19 @@ def _check(document: Any) -> None:
                 if isinstance(key, str):
                     _text(key, where)
                 stack.append((item, depth + 1, where))
+
+
+def _depth(document: Any) -> None:
+    """Depth alone, walked without recursion (containers only)."""
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            raise _too_deep()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
 
 
 def _text(value: str, path: str) -> None:

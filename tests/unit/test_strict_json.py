@@ -61,3 +61,15 @@ def test_a_code_must_match_whole_in_marshmallow_and_in_the_fast_plan(code):
     with pytest.raises(ValidationError):
         fast_load(CodePath(), {"code": code})
     assert fast_load(CodePath(), {"code": "NEWLINE1"}) == {"code": "NEWLINE1"}
+
+
+@pytest.mark.parametrize("escaped", [False, True])
+def test_depth_is_counted_exactly_with_or_without_escapes_and_breadth_is_free(escaped):
+    tail = b', "t": "\\u00e9"' if escaped else b""
+    at_limit = b'{"a": ' * 31 + b"[1]" + tail + b"}" * 31  # 32 levels
+    over = b'{"a": ' * 32 + b"[1]" + tail + b"}" * 32  # 33 levels
+    wide = b"[" + b",".join([b'{"a": [1]}'] * 200) + b"]"  # 600 brackets, 3 levels
+    assert strict_json.parse(at_limit) is not None
+    assert strict_json.parse(wide)[199] == {"a": [1]}
+    with pytest.raises(InvalidRequest, match="nested deeper"):
+        strict_json.parse(over)
