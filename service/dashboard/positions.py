@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.store.ledger import LAST_POSITION
 from flask import current_app, session
 
 from projections.status import wait_for
 from service.read_engine import read_engine
+from service.store.ledger import LAST_POSITION
 
 WAIT_SECONDS = 2.0
 KEY = "position"
