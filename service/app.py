@@ -17,10 +17,10 @@ from domain.repository import FRESH
 from domain.snapshots import LAST_POSITION
 from service import breaker
 from service.config import Config, ledger_env
-from service.headers import register_safe_headers
-from service.logs import configure_logging, register_access_log
+from service.http.headers import register_safe_headers
+from service.http.logs import configure_logging, register_access_log
+from service.http.problems import register_problem_handlers
 from service.pg_lease import ConnectionLease
-from service.problems import register_problem_handlers
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -127,11 +127,11 @@ def _register_blueprints(app: Flask) -> None:
         dashboard,
         health,
         lightspeed_webhook,
-        openapi,
         pos,
         pos_extension,
         reads,
     )
+    from service.http import openapi
 
     for module in (
         health,

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from service import read_schemas, schemas_admin, schemas_pos
-from service.fastschema import fast_dump, fast_load
+from service.http.fastschema import fast_dump, fast_load
+from service.http.schemas import CardSchema, CodePath, _instance
 from service.lightspeed import answers
 from service.lightspeed.schema import _RECEIPT_SCHEMA
-from service.schemas import CardSchema, CodePath, _instance
 from tests.lightspeed_support import SAMPLES
 
 HOT = [

@@ -6,7 +6,7 @@ does what Field.deserialize and Field.serialize do (missing, null, the field's o
 _deserialize/_serialize, its validators), common types inline. A load that fails
 in any way is run again by marshmallow, so every error is marshmallow's own.
 Hooks, `many`, `partial`, INCLUDE and fields overriding the base steps are left to
-marshmallow. Plans live on their schema: build schemas once (service.schemas).
+marshmallow. Plans live on their schema: build schemas once (service.http.schemas).
 """
 
 from __future__ import annotations
