@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from domain.ledger import Ledger
 from service.config import Config, ledger_env
-from service.shared_state import create_shared_tables
+from service.store.shared_state import create_shared_tables
 
 
 def init_db(config: Config) -> None:

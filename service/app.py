@@ -15,12 +15,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from domain.ledger import Ledger
 from domain.repository import FRESH
 from domain.snapshots import LAST_POSITION
-from service import breaker
 from service.config import Config, ledger_env
 from service.http.headers import register_safe_headers
 from service.http.logs import configure_logging, register_access_log
 from service.http.problems import register_problem_handlers
 from service.pg_lease import ConnectionLease
+from service.store import breaker
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 

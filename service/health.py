@@ -20,7 +20,7 @@ from projections.failure import read_failure
 from projections.status import projector_lag
 from service.http.auth import ledger
 from service.http.problems import problem
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 log = logging.getLogger("giftledger.health")
 

@@ -21,7 +21,6 @@ from service.http import throttle
 from service.http.auth import ledger, scoped
 from service.http.openapi import documented
 from service.http.schemas import answer, check_code
-from service.read_engine import read_engine
 from service.read_schemas import (
     ActivityPage,
     ActivityQuery,
@@ -32,6 +31,7 @@ from service.read_schemas import (
     encode_cursor,
     query_args,
 )
+from service.store.read_engine import read_engine
 
 bp = Blueprint("reads", __name__, url_prefix="/v1/merchants/<merchant_id>")
 throttle.install(bp)

@@ -17,7 +17,7 @@ from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.http.auth import ledger
 from service.http.counters import SharedWindow
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 EXTENSION = "giftledger.sign_in_throttle"
 NO_MATCH = "That e-mail address and password do not match an account."

@@ -28,7 +28,7 @@ from service.dashboard.session import (
 )
 from service.http import throttle
 from service.http.auth import Principal, ledger
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 TIMELINE_LIMIT = 100
 NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")

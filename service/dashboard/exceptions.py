@@ -16,7 +16,7 @@ from service.dashboard.errors import field_errors
 from service.dashboard.receipt_view import receipt_page
 from service.dashboard.session import ANYONE, actor, merchant_id, signed_in
 from service.http.auth import ledger
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 STATUSES = ("open", "resolved")
 SHOWN = 50

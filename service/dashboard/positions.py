@@ -6,7 +6,7 @@ from flask import current_app, session
 
 from domain.snapshots import LAST_POSITION
 from projections.status import wait_for
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 WAIT_SECONDS = 2.0
 KEY = "position"

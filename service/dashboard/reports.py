@@ -17,7 +17,7 @@ from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.dashboard.session import ANYONE, merchant_id, signed_in
 from service.http.auth import ledger
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 PERIOD_DAYS = 30
 LONGEST_PERIOD = timedelta(days=366 * 5)

@@ -25,7 +25,7 @@ from domain.errors import CardNotFound, LedgerError
 from service.http.auth import Principal
 from service.http.counters import SharedWindow
 from service.http.problems import ledger_error, problem
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 
 EXTENSION = "giftledger.not_found_throttle"
 KEY = "card-not-found:"
