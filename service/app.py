@@ -127,11 +127,11 @@ def _register_blueprints(app: Flask) -> None:
         dashboard,
         health,
         lightspeed_webhook,
-        pos,
         pos_extension,
         reads,
     )
     from service.http import openapi
+    from service.pos import routes as pos
 
     for module in (
         health,

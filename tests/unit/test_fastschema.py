@@ -13,11 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from service import read_schemas, schemas_admin, schemas_pos
+from service import read_schemas, schemas_admin
 from service.http.fastschema import fast_dump, fast_load
 from service.http.schemas import CardSchema, CodePath, _instance
 from service.lightspeed import answers
 from service.lightspeed.schema import _RECEIPT_SCHEMA
+from service.pos import schemas as schemas_pos
 from tests.lightspeed_support import SAMPLES
 
 HOT = [
