@@ -19,15 +19,15 @@ from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.users import ROLES
 from scripts.store import require_store
-from service.admin_merchants import merchant_view
-from service.config import Config, ledger_env
-from service.http.answers import credential_answer, credential_items
-from service.http.users import link_for
-from service.schemas_admin import (
+from service.admin.merchants import merchant_view
+from service.admin.schemas import (
     CredentialIssuedSchema,
     CredentialList,
     MerchantSchema,
 )
+from service.config import Config, ledger_env
+from service.http.answers import credential_answer, credential_items
+from service.http.users import link_for
 
 T = TypeVar("T")
 

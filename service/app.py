@@ -118,18 +118,12 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service import (
-        admin_cards,
-        admin_devices,
-        admin_integrations,
-        admin_merchants,
-        admin_users,
-        dashboard,
-        health,
-        lightspeed_webhook,
-        pos_extension,
-        reads,
-    )
+    from service import dashboard, health, lightspeed_webhook, pos_extension, reads
+    from service.admin import cards as admin_cards
+    from service.admin import devices as admin_devices
+    from service.admin import integrations as admin_integrations
+    from service.admin import merchants as admin_merchants
+    from service.admin import users as admin_users
     from service.http import openapi
     from service.pos import routes as pos
 

@@ -15,10 +15,10 @@ from marshmallow import Schema, ValidationError, fields
 from domain.errors import InvalidRequest
 from domain.giftcard_rules import check_aware
 from domain.time_bounds import EARLIEST, LATEST_EXCLUDED, in_range
+from service.admin.schemas import CardCreate
 from service.http.fastschema import fast_load
 from service.lightspeed.schema import RtnReceiptSchema
 from service.read_schemas import ActivityQuery, LiabilityQuery
-from service.schemas_admin import CardCreate
 
 INSIDE = [
     "2000-01-01T00:00:00+00:00",

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from service import read_schemas, schemas_admin
+from service import read_schemas
+from service.admin import schemas as schemas_admin
 from service.http.fastschema import fast_dump, fast_load
 from service.http.schemas import CardSchema, CodePath, _instance
 from service.lightspeed import answers

@@ -9,11 +9,7 @@ from flask import Blueprint, Response
 
 from domain.errors import CredentialNotFound, Forbidden
 from domain.merchant import Merchant
-from service.http.answers import credential_answer, credential_items
-from service.http.auth import ledger, require, scoped
-from service.http.openapi import documented
-from service.http.schemas import answer, load
-from service.schemas_admin import (
+from service.admin.schemas import (
     CredentialCreate,
     CredentialIssuedSchema,
     CredentialList,
@@ -22,6 +18,10 @@ from service.schemas_admin import (
     SiteCreate,
     SiteSchema,
 )
+from service.http.answers import credential_answer, credential_items
+from service.http.auth import ledger, require, scoped
+from service.http.openapi import documented
+from service.http.schemas import answer, load
 
 bp = Blueprint("admin_merchants", __name__, url_prefix="/v1/merchants")
 ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")

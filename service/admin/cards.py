@@ -16,6 +16,13 @@ from flask import Blueprint, Response
 
 from domain.errors import CardCodeTaken, InvalidRequest
 from domain.views import card_view
+from service.admin.schemas import (
+    AdjustmentAnswer,
+    AdjustmentCreate,
+    CardCreate,
+    IssuedCardSchema,
+    StateChange,
+)
 from service.http import throttle
 from service.http.answers import (
     adjustment_item,
@@ -26,13 +33,6 @@ from service.http.answers import (
 from service.http.auth import Principal, ledger, scoped
 from service.http.openapi import documented
 from service.http.schemas import CardSchema, answer, check_code, load
-from service.schemas_admin import (
-    AdjustmentAnswer,
-    AdjustmentCreate,
-    CardCreate,
-    IssuedCardSchema,
-    StateChange,
-)
 
 bp = Blueprint("admin_cards", __name__, url_prefix="/v1/merchants/<merchant_id>/cards")
 throttle.install(bp)
