@@ -118,7 +118,7 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service import dashboard, health, pos_extension, reads
+    from service import dashboard, health, pos_extension
     from service.admin import cards as admin_cards
     from service.admin import devices as admin_devices
     from service.admin import integrations as admin_integrations
@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from service.http import openapi
     from service.lightspeed import webhook as lightspeed_webhook
     from service.pos import routes as pos
+    from service.reads import routes as reads
 
     for module in (
         health,

@@ -18,7 +18,7 @@ from domain.time_bounds import EARLIEST, LATEST_EXCLUDED, in_range
 from service.admin.schemas import CardCreate
 from service.http.fastschema import fast_load
 from service.lightspeed.schema import RtnReceiptSchema
-from service.read_schemas import ActivityQuery, LiabilityQuery
+from service.reads.schemas import ActivityQuery, LiabilityQuery
 
 INSIDE = [
     "2000-01-01T00:00:00+00:00",

@@ -21,7 +21,7 @@ from service.http import throttle
 from service.http.auth import ledger, scoped
 from service.http.openapi import documented
 from service.http.schemas import answer, check_code
-from service.read_schemas import (
+from service.reads.schemas import (
     ActivityPage,
     ActivityQuery,
     LiabilityAnswer,
