@@ -118,12 +118,13 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service import dashboard, health, pos_extension
+    from service import dashboard, pos_extension
     from service.admin import cards as admin_cards
     from service.admin import devices as admin_devices
     from service.admin import integrations as admin_integrations
     from service.admin import merchants as admin_merchants
     from service.admin import users as admin_users
+    from service.health import routes as health
     from service.http import openapi
     from service.lightspeed import webhook as lightspeed_webhook
     from service.pos import routes as pos
