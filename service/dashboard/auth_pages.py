@@ -11,8 +11,7 @@ from flask import session as flask_session
 from werkzeug.wrappers import Response
 
 from domain.errors import LedgerError
-from service import passwords
-from service.dashboard import session
+from service.dashboard import passwords, session
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.http.auth import ledger
