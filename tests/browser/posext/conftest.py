@@ -1,6 +1,7 @@
 """The POS extension in headless Chromium against the real app under gunicorn.
 
 One PostgreSQL database and one gunicorn for the session (tests/bench/harness.py),
+the one Chromium of tests/browser/conftest.py (a second Playwright in a process fails),
 a merchant set up through the HTTP API, and a page per test at an iPad size with
 the POS test double (pos_double.js) injected before the page's own script.
 POSEXT_SCREENSHOTS=1 writes each step's screenshot to docs/screenshots/.
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.bench.harness import free_port, fresh_database, init_db, service
 from tests.lightspeed_support import LOCATION, SETTINGS, basic
@@ -28,10 +29,6 @@ HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parents[2] / "docs" / "screenshots"
 ADMIN_TOKEN = "posext-browser-admin-token"
 SIZES = {"1024x768": (1024, 768), "810x1080": (810, 1080)}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 class _Http(requests.Session):
@@ -133,17 +130,6 @@ def _set_up(base: str) -> Shop:
         {"Authorization": f"Bearer {pos['secret']}"},
         basic(hook["username"], hook["secret"]),
     )  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(params=list(SIZES))
