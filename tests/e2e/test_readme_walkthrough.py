@@ -110,10 +110,15 @@ def test_the_readme_walkthroughs_run_top_to_bottom(running_service):
     before = set(os.listdir(ROOT))
     outputs = run_blocks(blocks, env)
     assert len(outputs) == len(blocks)
-    api, lightspeed = outputs[0], outputs[1]
-    # Other sections' blocks (pages, tamper evidence) may stand between them.
+    # Each walk-through is found by what it runs: other sections' blocks (the
+    # dashboard's, tamper evidence) stand between them.
+    ran = list(zip(blocks, outputs, strict=True))
+    api = next(out for block, out in ran if "$BASE/v1/pos/redemptions " in block)
+    lightspeed = next(
+        out for block, out in ran if "POST $BASE/v1/webhooks/lightspeed" in block
+    )
     operators = next(
-        out for block, out in zip(blocks, outputs, strict=True)
+        out for block, out in ran
         if "audit verify " in block or "audit verify\n" in block
     )  # fmt: skip
 
