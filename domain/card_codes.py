@@ -6,7 +6,9 @@ from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
-MAX_CODE_LENGTH = 64  # the API refuses longer codes (service.schemas.CARD_CODE_PATTERN)
+MAX_CODE_LENGTH = (
+    64  # the API refuses longer codes (CARD_CODE_PATTERN in service.http.schemas)
+)
 
 
 def card_id(merchant_id: UUID, code: str) -> UUID:

@@ -19,16 +19,16 @@ from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.users import ROLES
 from scripts.store import require_store
-from service.admin_merchants import merchant_view
+from service.admin.merchants import merchant_view
 from service.config import Config, ledger_env
-from service.schemas_admin import (
+from service.admin.schemas import (
     CredentialIssuedSchema,
     CredentialList,
     MerchantSchema,
 )
-from service.schemas_answers import credential_answer, credential_items
+from service.http.answers import credential_answer, credential_items
 from service.store.ledger import StoredLedger
-from service.user_views import link_for
+from service.http.users import link_for
 
 T = TypeVar("T")
 

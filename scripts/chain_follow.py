@@ -19,7 +19,7 @@ from projections.events import EventSource
 from projections.runner import TRANSIENT
 from projections.schema import make_engine
 from service.config import Config, ledger_env
-from service.logs import configure_logging
+from service.http.logs import configure_logging
 from service.store.ledger import StoredLedger
 
 log = logging.getLogger("giftledger.chain")

@@ -6,7 +6,7 @@ import sys
 from dataclasses import replace
 
 from service.config import Config, ledger_env
-from service.shared_state import create_shared_tables
+from service.store.shared_state import create_shared_tables
 from service.store.ledger import StoredLedger
 
 

@@ -23,7 +23,7 @@ from projections.failure import ProjectionFailed, record_failure
 from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Projector
 from projections.schema import create_tables, make_engine
 from service.config import Config, ledger_env
-from service.logs import configure_logging
+from service.http.logs import configure_logging
 from service.store.ledger import StoredLedger
 
 log = logging.getLogger("giftledger.projector")

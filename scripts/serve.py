@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from service.logs import configure_logging
+from service.http.logs import configure_logging
 
 log = logging.getLogger("giftledger.serve")
 

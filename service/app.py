@@ -12,11 +12,11 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service import breaker
+from service.store import breaker
 from service.config import Config, ledger_env
-from service.headers import register_safe_headers
-from service.logs import configure_logging, register_access_log
-from service.problems import register_problem_handlers
+from service.http.headers import register_safe_headers
+from service.http.logs import configure_logging, register_access_log
+from service.http.problems import register_problem_handlers
 from service.store.ledger import LAST_POSITION, StoredLedger
 from service.store.pg_lease import ConnectionLease
 from service.store.repository import FRESH
@@ -117,20 +117,17 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service import (
-        admin_cards,
-        admin_devices,
-        admin_integrations,
-        admin_merchants,
-        admin_users,
-        dashboard,
-        health,
-        lightspeed_webhook,
-        openapi,
-        pos,
-        pos_extension,
-        reads,
-    )
+    from service import dashboard, pos_extension
+    from service.admin import cards as admin_cards
+    from service.admin import devices as admin_devices
+    from service.admin import integrations as admin_integrations
+    from service.admin import merchants as admin_merchants
+    from service.admin import users as admin_users
+    from service.health import routes as health
+    from service.http import openapi
+    from service.lightspeed import webhook as lightspeed_webhook
+    from service.pos import routes as pos
+    from service.reads import routes as reads
 
     for module in (
         health,

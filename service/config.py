@@ -102,7 +102,7 @@ def ledger_env(config: Config) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "5",
             # No ping per checkout (a round trip each, ~4 per request): a connection
             # broken by a restart fails, the store retries on a fresh one, and
-            # service/breaker.py answers 503 while the database is away.
+            # service/store/breaker.py answers 503 while the database is away.
             "POSTGRES_PRE_PING": "n",
             "CREATE_TABLE": create,
         }

@@ -11,13 +11,12 @@ from flask import session as flask_session
 from werkzeug.wrappers import Response
 
 from domain.errors import LedgerError
-from service import passwords
-from service.auth import ledger
-from service.counters import SharedWindow
-from service.dashboard import session
+from service.dashboard import passwords, session
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.http.counters import SharedWindow
+from service.store.read_engine import read_engine
 
 EXTENSION = "giftledger.sign_in_throttle"
 NO_MATCH = "That e-mail address and password do not match an account."

@@ -17,13 +17,13 @@ from domain.card_rules import check_adjustment
 from domain.errors import InvalidRequest, LedgerError
 from domain.giftcard import ADJUSTMENT_REASONS
 from domain.money import check_minor
-from service.auth import ledger
 from service.dashboard import card_refs
 from service.dashboard.blueprint import bp
 from service.dashboard.cards import card_context, dashboard_origin
 from service.dashboard.errors import field_errors
 from service.dashboard.money_format import parse_money
 from service.dashboard.session import MONEY, merchant_id, signed_in
+from service.http.auth import ledger
 
 STATE_ACTIONS = {"block": "Block", "unblock": "Unblock", "void": "Void"}
 REASON_LIMIT = 500

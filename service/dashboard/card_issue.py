@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 
 from domain.errors import CardCodeTaken, InvalidRequest, LedgerError
 from domain.views import Outcome, card_view
-from service.auth import ledger
 from service.dashboard import card_refs
 from service.dashboard.blueprint import bp
 from service.dashboard.cards import dashboard_origin, site_names
 from service.dashboard.errors import field_errors
 from service.dashboard.money_format import parse_money
 from service.dashboard.session import MONEY, merchant_id, signed_in
+from service.http.auth import ledger
 
 
 @bp.get("/cards/new")

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, session
 
 from domain.errors import InvalidRequest
-from service.schemas import check_code
+from service.http.schemas import check_code
 
 SESSION_KEY = "card_codes"
 REMEMBERED = 8  # a Fernet token is ~140 bytes; the cookie holds 4 kB

@@ -15,8 +15,6 @@ from domain.giftcard import ADJUSTMENT_REASONS
 from domain.origin import Origin
 from domain.views import card_view
 from projections import dashboard_reads
-from service import throttle
-from service.auth import Principal, ledger
 from service.dashboard import card_refs
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
@@ -28,7 +26,9 @@ from service.dashboard.session import (
     merchant_id,
     signed_in,
 )
-from service.read_engine import read_engine
+from service.http import throttle
+from service.http.auth import Principal, ledger
+from service.store.read_engine import read_engine
 
 TIMELINE_LIMIT = 100
 NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")

@@ -8,10 +8,10 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from domain.errors import DeviceNotFound, SiteNotFound
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.integration import render_integration
 from service.dashboard.session import MONEY, merchant_id, signed_in
+from service.http.auth import ledger
 
 
 @bp.post("/integration/pairing-codes")

@@ -15,7 +15,7 @@ from domain.errors import InvalidRequest, LedgerError
 from service.dashboard.blueprint import bp
 from service.dashboard.security import apply_headers
 from service.dashboard.session import SignInRequired, sign_in_redirect
-from service.problems import STATUS_BY_CODE, http_error
+from service.http.problems import STATUS_BY_CODE, http_error
 
 log = logging.getLogger("giftledger.dashboard")
 # The API's error codes, said to a person.

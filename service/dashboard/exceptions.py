@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 
 from domain.errors import InvalidRequest, LedgerError, NotFound
 from projections import dashboard_reads, queries
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.dashboard.receipt_view import receipt_page
 from service.dashboard.session import ANYONE, actor, merchant_id, signed_in
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.store.read_engine import read_engine
 
 STATUSES = ("open", "resolved")
 SHOWN = 50

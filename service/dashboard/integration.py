@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from domain.errors import InvalidRequest, LedgerError
 from domain.merchant import MAX_TTL, MIN_TTL, Merchant
-from service import usage
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.dashboard.session import MONEY, merchant_id, signed_in
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.store import usage
+from service.store.read_engine import read_engine
 
 MAX_CODES, MAX_CODE_LENGTH = 100, 64
 # A Lightspeed business location id, as the API takes it: 1 to 20 ASCII digits.

@@ -8,10 +8,10 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from domain.errors import CredentialNotFound
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.integration import webhook_url
 from service.dashboard.session import MONEY, merchant_id, signed_in
+from service.http.auth import ledger
 
 
 def _shown_once(username: str, secret: str, rotated_from: str | None) -> Response:

@@ -8,13 +8,13 @@ from typing import Any
 from flask import render_template
 
 from projections import overview_reads, queries
-from service import usage
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.chart import KINDS, bar_chart
 from service.dashboard.money_format import format_money
 from service.dashboard.session import ANYONE, merchant_id, signed_in
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.store import usage
+from service.store.read_engine import read_engine
 
 DAYS = 30
 

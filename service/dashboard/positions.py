@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, session
 
 from projections.status import wait_for
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 from service.store.ledger import LAST_POSITION
 
 WAIT_SECONDS = 2.0

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.errors import LedgerError, NotFound
 from domain.money import to_minor
-from service.auth import ledger
+from service.http.auth import ledger
 
 
 def _minor(amount: Any, currency: str | None) -> int | None:

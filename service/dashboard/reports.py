@@ -13,11 +13,11 @@ from flask import Response, render_template, request
 from domain.errors import InvalidRequest
 from domain.money import to_major
 from projections import dashboard_reads, queries
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.dashboard.session import ANYONE, merchant_id, signed_in
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.store.read_engine import read_engine
 
 PERIOD_DAYS = 30
 LONGEST_PERIOD = timedelta(days=366 * 5)

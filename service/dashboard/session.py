@@ -12,7 +12,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from domain.errors import Forbidden
 from domain.users import User
-from service.auth import ledger
+from service.http.auth import ledger
 
 ANYONE = ("owner", "manager", "support")
 MONEY = ("owner", "manager")  # moves money, sees credentials and settings

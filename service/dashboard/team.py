@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 
 from domain.errors import LedgerError
 from domain.users import ROLES
-from service.auth import ledger
 from service.dashboard.blueprint import bp
 from service.dashboard.errors import field_errors
 from service.dashboard.session import OWNER, actor, current_user, merchant_id, signed_in
-from service.user_views import set_password_url, user_view
+from service.http.auth import ledger
+from service.http.users import set_password_url, user_view
 
 
 def _page(status: int = 200, **extra: Any) -> tuple[str, int]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.errors import InvalidAmount, InvalidCurrency
 from domain.money import exponent, to_minor
-from service.schemas import InvalidAmountFields, InvalidCurrencyFields
+from service.http.schemas import InvalidAmountFields, InvalidCurrencyFields
 
 
 @dataclass(frozen=True)

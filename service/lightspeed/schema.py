@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
-from service import strict_json
-from service.fastschema import fast_load
+from service.http import strict_json
+from service.http.fastschema import fast_load
 
 NOTIFICATION_TYPES = ("OPEN", "UPDATE", "CLOSE")
 

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain.card_codes import mask
 from domain.receipt_plan import Command, PriorLine, Refund, Reverse, Unapplied
+from service.http.schemas import CARD_CODE_PATTERN
 from service.lightspeed.lines import GiftLine
-from service.schemas import CARD_CODE_PATTERN
 
 CARD_CODE = re.compile(CARD_CODE_PATTERN)
 

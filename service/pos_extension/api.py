@@ -8,10 +8,10 @@ from uuid import UUID
 from flask import Blueprint, Response
 
 from domain.merchant import Merchant
-from service.auth import ledger, require
-from service.openapi import documented
-from service.schemas import answer, load
-from service.schemas_devices import ExtensionSettings, PairedSchema, PairRequest
+from service.http.auth import ledger, require
+from service.http.device_schemas import ExtensionSettings, PairedSchema, PairRequest
+from service.http.openapi import documented
+from service.http.schemas import answer, load
 
 api_bp = Blueprint("pos_extension_api", __name__, url_prefix="/v1/pos-extension")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from service.openapi import documented
+from service.http.openapi import documented
 
 bp = Blueprint(
     "pos_extension",

@@ -1,0 +1,1 @@
+"""The service's store plumbing: read engine, database breaker, shared tables."""

@@ -6,25 +6,28 @@ import json
 import re
 import statistics
 import time
+import uuid
 from typing import Any
 
 import requests
 
-from tests.browser.conftest import Live, Seeded, own_location
+from tests.browser.conftest import Live, Seeded
 from tests.lightspeed_support import RTN, SETTINGS, basic, payment, receipt
-
-# Each merchant of the session has its own Lightspeed location.
-LOCATIONS: dict[str, str] = {}
 
 ACCESS_LINE = re.compile(
     r'"method": "GET", "path": "(?P<path>[^"]+)", "status": 200, "ms": (?P<ms>[\d.]+)'
 )
 
 
+def location_of(merchant: Seeded) -> str:
+    """A Lightspeed location of this merchant's own: the session's merchants share
+    one database, and a location belongs to one merchant."""
+    return str(10**13 + uuid.UUID(merchant.merchant_id).int % 10**13)
+
+
 def add_site(live: Live, merchant: Seeded, name: str = "Main street") -> str:
-    """A site at the Lightspeed location of the samples; returns its id."""
-    location = LOCATIONS.setdefault(merchant.merchant_id, own_location())
-    body = {"name": name, "lightspeed_business_location_id": location}
+    """A site at the merchant's Lightspeed location; returns its id."""
+    body = {"name": name, "lightspeed_business_location_id": location_of(merchant)}
     made = live.api("POST", f"/v1/merchants/{merchant.merchant_id}/sites", json=body)
     assert made.status_code == 201, made.text
     return str(made.json()["site_id"])
@@ -50,10 +53,8 @@ def receipt_with_unknown_card(live: Live, merchant: Seeded) -> dict[str, Any]:
     settings = live.api("PUT", f"{path}/integrations/lightspeed", json=SETTINGS)
     assert settings.status_code == 200, settings.text
     hook = live.api("POST", f"{path}/credentials", json={"kind": "webhook"}).json()
-    body = receipt(
-        71, payments=[payment(1, "4.00", reference="MISSING1")],
-        location=LOCATIONS[merchant.merchant_id],
-    )  # fmt: skip
+    paid = [payment(1, "4.00", reference="MISSING1")]
+    body = receipt(71, payments=paid, location=location_of(merchant))
     sent = requests.post(
         live.url(RTN), data=json.dumps(body), timeout=10,
         headers={**basic(hook["username"], hook["secret"]),

@@ -7,15 +7,19 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import Live, Seeded, own_location, sample_at
-from tests.lightspeed_support import RTN
+from tests.browser.conftest import Live, Seeded
+from tests.browser.pages_support import location_of
+from tests.lightspeed_support import LOCATION as SAMPLE_LOCATION
+from tests.lightspeed_support import RTN, sample_bytes
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def _post_receipt(live: Live, location: str, username: str, password: str) -> int:
+    # The sample as sent, at this merchant's own location (one merchant per location).
+    sample = sample_bytes("rtn-docs-example-open.json")
     answer = requests.post(
-        live.url(RTN), data=sample_at("rtn-docs-example-open.json", location),
+        live.url(RTN), data=sample.replace(SAMPLE_LOCATION.encode(), location.encode()),
         auth=(username, password), headers={"Content-Type": "application/json"},
         timeout=10,
     )  # fmt: skip
@@ -32,7 +36,7 @@ def test_rotate_then_revoke_a_webhook_credential(
     signed_in: Any, live: Live, merchant: Seeded
 ) -> None:
     page = signed_in
-    location = own_location()
+    location = location_of(merchant)
     site = live.api("POST", f"/v1/merchants/{merchant.merchant_id}/sites",
                     json={"name": "Main", "lightspeed_business_location_id":
                           location}).json()  # fmt: skip
@@ -66,9 +70,8 @@ def test_rotate_then_revoke_a_webhook_credential(
         page.get_by_role("heading", name="Revoke this webhook credential?")
     ).to_be_visible()
     page.get_by_role("link", name="Cancel").click()
-    assert (
-        _post_receipt(live, location, old_user, old_password) == 200
-    )  # cancel changed nothing
+    # Cancel changed nothing.
+    assert _post_receipt(live, location, old_user, old_password) == 200
     page.get_by_role("link", name=f"Revoke {old_user}").click()
     page.get_by_role("button", name="Revoke credential").click()
     expect(page.get_by_text(f"Credential {old_user} revoked.")).to_be_visible()

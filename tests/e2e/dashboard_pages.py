@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from projections.events import EventSource
 from projections.runner import Projector
 from projections.schema import make_engine
-from service.read_engine import read_engine
+from service.store.read_engine import read_engine
 from tests.e2e.support import PLATFORM, MerchantSetup, created
 from tests.lightspeed_support import Webhook
 

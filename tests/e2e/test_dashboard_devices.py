@@ -1,4 +1,4 @@
-"""POS devices on the dashboard: a manager pairs an iPad with a code, then revokes."""
+"""POS devices on the dashboard: a manager pairs an iPad with a code, revokes it."""
 
 from __future__ import annotations
 

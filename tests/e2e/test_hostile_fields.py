@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.openapi import is_page
+from service.http.openapi import is_page
 from tests.e2e.hostile_setup import Target, send, set_up_target
 from tests.hostile_fields import (
     CLASSES,

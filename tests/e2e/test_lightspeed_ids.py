@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from service.fastschema import fast_load
-from service.schemas import _instance
-from service.schemas_admin import SiteCreate
-from service.schemas_pos import HoldCreate, RedemptionCreate
+from service.admin.schemas import SiteCreate
+from service.http.fastschema import fast_load
+from service.http.schemas import _instance
+from service.pos.schemas import HoldCreate, RedemptionCreate
 from tests.e2e.support import PLATFORM, created, hold_body, issue_card
 
 LOCATION = 40570261078018

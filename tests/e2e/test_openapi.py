@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import jsonify
 
-from service.openapi import RULE_ARGUMENT, documented, is_page
-from service.schemas import CardSchema
+from service.http.openapi import RULE_ARGUMENT, documented, is_page
+from service.http.schemas import CardSchema
 
 
 def refs(node: Any) -> list[str]:

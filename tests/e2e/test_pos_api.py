@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service.schemas import CardSchema
+from service.http.schemas import CardSchema
 from tests.e2e.support import (
     created,
     hold_body,

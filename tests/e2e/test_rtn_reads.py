@@ -15,9 +15,9 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
-from service import lightspeed_webhook
 from service.app import create_app
 from service.config import Config
+from service.lightspeed import webhook as lightspeed_webhook
 from tests.lightspeed_support import (
     SETTINGS,
     Webhook,

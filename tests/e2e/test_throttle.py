@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from service.app import create_app
-from service.throttle import SlidingWindow
+from service.http.throttle import SlidingWindow
 from tests.e2e.support import (
     PLATFORM,
     bearer,

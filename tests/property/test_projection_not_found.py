@@ -20,7 +20,7 @@ from domain.origin import Origin
 from projections.events import EventSource
 from projections.runner import Projector
 from service.app import create_app
-from service.read_schemas import TYPES, encode_cursor
+from service.reads.schemas import TYPES, encode_cursor
 from tests.e2e.support import PLATFORM, MerchantSetup, set_up_merchant
 from tests.integration.projection_helpers import engine_for
 

@@ -1,7 +1,7 @@
 """The date range (domain.time_bounds): fast path, marshmallow and the domain agree.
 
 Every schema field that loads a date-time gives the same answer through the
-compiled plan (service.fastschema) and through marshmallow itself, at both ends
+compiled plan (service.http.fastschema) and through marshmallow itself, at both ends
 of the range and just outside; the domain check agrees with both.
 """
 
@@ -15,10 +15,10 @@ from marshmallow import Schema, ValidationError, fields
 from domain.card_rules import check_aware
 from domain.errors import InvalidRequest
 from domain.time_bounds import EARLIEST, LATEST_EXCLUDED, in_range
-from service.fastschema import fast_load
+from service.admin.schemas import CardCreate
+from service.http.fastschema import fast_load
 from service.lightspeed.schema import RtnReceiptSchema
-from service.read_schemas import ActivityQuery, LiabilityQuery
-from service.schemas_admin import CardCreate
+from service.reads.schemas import ActivityQuery, LiabilityQuery
 
 INSIDE = [
     "2000-01-01T00:00:00+00:00",

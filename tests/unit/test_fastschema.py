@@ -13,11 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from service import read_schemas, schemas_admin, schemas_pos
-from service.fastschema import fast_dump, fast_load
+from service.admin import schemas as schemas_admin
+from service.http.fastschema import fast_dump, fast_load
+from service.http.schemas import CardSchema, CodePath, _instance
 from service.lightspeed import answers
 from service.lightspeed.schema import _RECEIPT_SCHEMA
-from service.schemas import CardSchema, CodePath, _instance
+from service.pos import schemas as schemas_pos
+from service.reads import schemas as read_schemas
 from tests.lightspeed_support import SAMPLES
 
 HOT = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from service.logs import JsonFormatter, mask_path
+from service.http.logs import JsonFormatter, mask_path
 
 WORDS = {"v1", "pos", "cards", "merchants", "adjustments", "holds", "capture"}
 MERCHANT = "0b8f9a52-3f5e-4a55-9d47-1f0f8c1b2e3d"

@@ -8,9 +8,9 @@ import pytest
 from marshmallow import ValidationError
 
 from domain.errors import InvalidRequest
-from service import strict_json
-from service.fastschema import fast_load
-from service.schemas import CodePath
+from service.http import strict_json
+from service.http.fastschema import fast_load
+from service.http.schemas import CodePath
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The POS extension in headless Chromium against the real app under gunicorn.
 
 One PostgreSQL database and one gunicorn for the session (tests/bench/harness.py),
+the one Chromium of tests/browser/conftest.py (a second Playwright in a process fails),
 a merchant set up through the HTTP API, and a page per test at an iPad size with
 the POS test double (pos_double.js) injected before the page's own script.
 POSEXT_SCREENSHOTS=1 writes each step's screenshot to docs/screenshots/.
@@ -129,9 +130,6 @@ def _set_up(base: str) -> Shop:
         {"Authorization": f"Bearer {pos['secret']}"},
         basic(hook["username"], hook["secret"]),
     )  # fmt: skip
-
-
-# `browser` is tests/browser/conftest.py's: one Playwright per test session.
 
 
 @pytest.fixture(params=list(SIZES))

@@ -7,10 +7,10 @@ from uuid import UUID
 from flask import Blueprint, Response
 
 from domain.errors import DeviceNotFound
-from service.auth import ledger, require
-from service.openapi import documented
-from service.schemas import answer
-from service.schemas_devices import DeviceList, PairingCodeSchema
+from service.http.auth import ledger, require
+from service.http.device_schemas import DeviceList, PairingCodeSchema
+from service.http.openapi import documented
+from service.http.schemas import answer
 
 bp = Blueprint("admin_devices", __name__, url_prefix="/v1/merchants")
 ERRORS = ("unauthorized", "forbidden", "merchant_not_found")

@@ -8,10 +8,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
-from service.lightspeed_ids import LightspeedId, LightspeedIdAnswer
-from service.moments import InRange, range_metadata
-from service.read_schemas import ActivityItem
-from service.schemas import (
+from service.http.activity import ActivityItem
+from service.http.lightspeed_ids import LightspeedId, LightspeedIdAnswer
+from service.http.moments import InRange, range_metadata
+from service.http.schemas import (
     Amount,
     CardCode,
     CardSchema,

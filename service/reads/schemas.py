@@ -13,11 +13,10 @@ from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
-from projections.cards import ACTIVITY_TYPES
-from service.moments import InRange, range_metadata
-from service.schemas import QueryInteger, refuse
+from service.http.activity import TYPES, ActivityItem
+from service.http.moments import InRange, range_metadata
+from service.http.schemas import QueryInteger, refuse
 
-TYPES = sorted(ACTIVITY_TYPES.values())
 MAX_LIMIT = 500
 
 
@@ -55,33 +54,6 @@ class LiabilityQuery(Schema):
     as_of = Moment(metadata=range_metadata("the figure at this moment (ISO 8601)"))
     site_id = fields.String(validate=validate.Length(min=1, max=64))
     min_position = QueryInteger(validate=validate.Range(min=0))
-
-
-class ActivityItem(Schema):
-    """One event of a card with the balance after it (amounts in minor units)."""
-
-    position = fields.Integer(metadata={"description": "position in the event log"})
-    version = fields.Integer(metadata={"description": "the card's version after it"})
-    type = fields.String(metadata={"enum": TYPES})
-    amount = fields.Integer(allow_none=True, metadata={"description": "positive"})
-    balance_change = fields.Integer(metadata={"description": "signed"})
-    balance_after = fields.Integer()
-    held_after = fields.Integer()
-    available_after = fields.Integer()
-    currency = fields.String()
-    state_after = fields.String()
-    masked_code = fields.String()
-    source = fields.String(allow_none=True)
-    actor = fields.String(allow_none=True)
-    site_id = fields.String(allow_none=True)
-    reference = fields.String(allow_none=True)
-    original_reference = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    receipt_id = fields.String(allow_none=True)
-    idempotency_key = fields.String(allow_none=True)
-    occurred_at = fields.String(allow_none=True)
-    recorded_at = fields.AwareDateTime()
 
 
 class ActivityPage(Schema):

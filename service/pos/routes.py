@@ -12,13 +12,14 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from domain.views import Outcome, card_view, hold_view
-from service import device_scope, throttle
-from service.auth import Principal, ledger, require
-from service.http import named_card
-from service.openapi import documented
-from service.schemas import CardSchema, answer, check_code, load
-from service.schemas_answers import answer_time, mark_replay, origin
-from service.schemas_pos import (
+from service.http import throttle
+from service.http.answers import answer_time, mark_replay, origin
+from service.http.auth import Principal, ledger, require
+from service.http.openapi import documented
+from service.http.requests import named_card
+from service.http.schemas import CardSchema, answer, check_code, load
+from service.pos import device_scope
+from service.pos.schemas import (
     CaptureRequest,
     HoldAnswer,
     HoldCreate,

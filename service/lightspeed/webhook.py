@@ -14,8 +14,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from domain.errors import InvalidRequest, LedgerError, NotFound
 from domain.merchant import Merchant
 from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
-from service import usage
-from service.auth import ledger, require, require_basic
+from service.http.auth import ledger, require, require_basic
+from service.http.logs import note
+from service.http.openapi import documented
+from service.http.schemas import load
 from service.lightspeed.answers import (
     ExceptionList,
     ExceptionQuery,
@@ -28,10 +30,8 @@ from service.lightspeed.answers import (
 from service.lightspeed.lines import ReceiptLines, read_lines
 from service.lightspeed.schema import RtnReceiptSchema, parse_receipt
 from service.lightspeed.translate import named_cards, plan
-from service.logs import note
-from service.openapi import documented
-from service.read_engine import read_engine
-from service.schemas import load
+from service.store import usage
+from service.store.read_engine import read_engine
 
 bp = Blueprint("lightspeed_webhook", __name__)
 ADMIN_ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")

@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from flask import Flask, Response, request
 
-from service.problems import problem
+from service.http.problems import problem
 
 log = logging.getLogger("giftledger.breaker")
 # A request that starts before the probe sees an outage may wait out the pool's

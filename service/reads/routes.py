@@ -17,12 +17,11 @@ from domain.card_codes import card_id
 from domain.errors import InvalidRequest, ServiceUnavailable
 from projections import queries
 from projections.status import projected_position, wait_for
-from service import throttle
-from service.admin_merchants import scoped
-from service.auth import ledger
-from service.openapi import documented
-from service.read_engine import read_engine
-from service.read_schemas import (
+from service.http import throttle
+from service.http.auth import ledger, scoped
+from service.http.openapi import documented
+from service.http.schemas import answer, check_code
+from service.reads.schemas import (
     ActivityPage,
     ActivityQuery,
     LiabilityAnswer,
@@ -32,7 +31,7 @@ from service.read_schemas import (
     encode_cursor,
     query_args,
 )
-from service.schemas import answer, check_code
+from service.store.read_engine import read_engine
 
 bp = Blueprint("reads", __name__, url_prefix="/v1/merchants/<merchant_id>")
 throttle.install(bp)

@@ -9,10 +9,7 @@ from flask import Blueprint, Response
 
 from domain.errors import CredentialNotFound, Forbidden
 from domain.merchant import Merchant
-from service.auth import Principal, ledger, require
-from service.openapi import documented
-from service.schemas import answer, load
-from service.schemas_admin import (
+from service.admin.schemas import (
     CredentialCreate,
     CredentialIssuedSchema,
     CredentialList,
@@ -21,7 +18,10 @@ from service.schemas_admin import (
     SiteCreate,
     SiteSchema,
 )
-from service.schemas_answers import credential_answer, credential_items
+from service.http.answers import credential_answer, credential_items
+from service.http.auth import ledger, require, scoped
+from service.http.openapi import documented
+from service.http.schemas import answer, load
 
 bp = Blueprint("admin_merchants", __name__, url_prefix="/v1/merchants")
 ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")
@@ -38,12 +38,6 @@ def merchant_view(merchant: Merchant) -> dict[str, Any]:
             for site_id, site in merchant.sites.items()
         ],
     }
-
-
-def scoped(merchant_id: str) -> tuple[Principal, UUID]:
-    """An admin caller and the merchant of the path it may see."""
-    principal = require("admin")
-    return principal, principal.merchant(merchant_id)
 
 
 @bp.post("")

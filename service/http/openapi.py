@@ -17,8 +17,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from marshmallow import Schema
 
-from service.problems import STATUS_BY_CODE
-from service.schemas import ProblemSchema
+from service.http.problems import STATUS_BY_CODE
+from service.http.schemas import ProblemSchema
 
 bp = Blueprint("openapi", __name__)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -6,11 +6,10 @@ from flask import Blueprint, Response
 from marshmallow import Schema, fields, validate
 
 from domain.users import ROLES
-from service.admin_merchants import scoped
-from service.auth import ledger
-from service.openapi import documented
-from service.schemas import answer, load
-from service.user_views import set_password_url, user_view
+from service.http.auth import ledger, scoped
+from service.http.openapi import documented
+from service.http.schemas import answer, load
+from service.http.users import set_password_url, user_view
 
 bp = Blueprint("admin_users", __name__, url_prefix="/v1/merchants")
 ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")

@@ -116,3 +116,9 @@ def require_basic(kind: str = "webhook", reads: Reads | None = None) -> Principa
     principal = Principal(credential.kind, credential.merchant_id, username)
     g.principal = principal
     return principal
+
+
+def scoped(merchant_id: str) -> tuple[Principal, UUID]:
+    """An admin caller and the merchant of the path it may see."""
+    principal = require("admin")
+    return principal, principal.merchant(merchant_id)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.shared_state import ensure_shared_tables, throttle_hits
+from service.store.shared_state import ensure_shared_tables, throttle_hits
 
 log = logging.getLogger("giftledger.throttle")
 PRUNE_EVERY = 200  # hits between sweeps of every key's expired rows

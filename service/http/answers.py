@@ -11,8 +11,8 @@ from flask import Response
 from domain.credentials import Credential
 from domain.origin import Origin
 from domain.views import Outcome
-from service.auth import Principal, ledger
-from service.http import idempotency_key
+from service.http.auth import Principal, ledger
+from service.http.requests import idempotency_key
 
 REPLAYED_HEADER = "Idempotency-Replayed"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from service.lightspeed_ids import LightspeedId, LightspeedIdAnswer
-from service.schemas import Amount, CardCode, CardSchema, Currency
+from service.http.lightspeed_ids import LightspeedId, LightspeedIdAnswer
+from service.http.schemas import Amount, CardCode, CardSchema, Currency
 
 
 class CardDebit(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import Forbidden
-from service.auth import Principal, ledger
+from service.http.auth import Principal, ledger
 
 ELSEWHERE = "this device is paired with another business location"
 

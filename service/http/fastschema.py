@@ -7,7 +7,7 @@ as it is, its validators) for marshmallow's own common field classes, and calls
 the public deserialize/serialize of any other field. A load that fails in any way
 is run again by marshmallow, so every error is marshmallow's own. Hooks, `many`,
 `partial` and INCLUDE are left to marshmallow; no private part of it is used.
-Plans live on their schema: build schemas once (service.schemas).
+Plans live on their schema: build schemas once (service.http.schemas).
 """
 
 from __future__ import annotations

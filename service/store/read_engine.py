@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from projections.schema import create_tables, make_engine
-from service.shared_state import create_shared_tables
+from service.store.shared_state import create_shared_tables
 
 EXTENSION = "giftledger.read_engine"
 _lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Throttle card-code guessing: too many card_not_found from one credential -> 429.
 
 Per credential, a sliding window of the times it was answered card_not_found,
-kept in the database (service/counters.py), so every worker and node counts
+kept in the database (service/http/counters.py), so every worker and node counts
 together; a worker reuses what it read for a second at most. Once it holds
 `limit` entries younger than `window` seconds, every card request of that
 credential is refused (429 too_many_requests, Retry-After) until the oldest entry
@@ -22,10 +22,10 @@ from flask.sansio.blueprints import BlueprintSetupState
 from sqlalchemy import Engine
 
 from domain.errors import CardNotFound, LedgerError
-from service.auth import Principal
-from service.counters import SharedWindow
-from service.problems import ledger_error, problem
-from service.read_engine import read_engine
+from service.http.auth import Principal
+from service.http.counters import SharedWindow
+from service.http.problems import ledger_error, problem
+from service.store.read_engine import read_engine
 
 EXTENSION = "giftledger.not_found_throttle"
 KEY = "card-not-found:"

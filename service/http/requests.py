@@ -10,8 +10,8 @@ from marshmallow import Schema
 
 from domain.card_codes import MAX_CODE_LENGTH
 from domain.errors import InvalidRequest
-from service import strict_json
-from service.fastschema import fast_load
+from service.http import strict_json
+from service.http.fastschema import fast_load
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,128}")
 

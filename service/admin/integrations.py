@@ -8,10 +8,10 @@ from flask import Blueprint, Response, jsonify
 from marshmallow import Schema, fields, validate
 
 from domain.merchant import DEFAULT_LIGHTSPEED, Merchant
-from service.auth import ledger as current_ledger
-from service.auth import require
-from service.openapi import documented
-from service.schemas import load
+from service.http.auth import ledger as current_ledger
+from service.http.auth import require
+from service.http.openapi import documented
+from service.http.schemas import load
 
 bp = Blueprint("admin_integrations", __name__, url_prefix="/v1/merchants")
 ERRORS = ("invalid_request", "unauthorized", "forbidden", "merchant_not_found")

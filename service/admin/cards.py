@@ -16,24 +16,23 @@ from flask import Blueprint, Response
 
 from domain.errors import CardCodeTaken, InvalidRequest
 from domain.views import card_view
-from service import throttle
-from service.admin_merchants import scoped
-from service.auth import Principal, ledger
-from service.openapi import documented
-from service.schemas import CardSchema, answer, check_code, load
-from service.schemas_admin import (
+from service.admin.schemas import (
     AdjustmentAnswer,
     AdjustmentCreate,
     CardCreate,
     IssuedCardSchema,
     StateChange,
 )
-from service.schemas_answers import (
+from service.http import throttle
+from service.http.answers import (
     adjustment_item,
     answer_time,
     mark_replay,
     origin,
 )
+from service.http.auth import Principal, ledger, scoped
+from service.http.openapi import documented
+from service.http.schemas import CardSchema, answer, check_code, load
 
 bp = Blueprint("admin_cards", __name__, url_prefix="/v1/merchants/<merchant_id>/cards")
 throttle.install(bp)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from service.shared_state import ensure_shared_tables, integration_usage
+from service.store.shared_state import ensure_shared_tables, integration_usage
 
 EVERY_SECONDS = 60.0
 _written: dict[tuple[str, str], float] = {}

@@ -21,8 +21,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from domain.card_codes import MAX_CODE_LENGTH
 from domain.errors import InvalidRequest
 from domain.money import CURRENCY_EXPONENTS, MAX_MINOR_UNITS
-from service.fastschema import fast_dump, fast_load
-from service.http import json_body, optional_json_body
+from service.http.fastschema import fast_dump, fast_load
+from service.http.requests import json_body, optional_json_body
 
 CARD_CODE_PATTERN = rf"^[A-Za-z0-9_-]{{4,{MAX_CODE_LENGTH}}}$"
 CURRENCIES = sorted(CURRENCY_EXPONENTS)

@@ -18,9 +18,9 @@ from projections.chain.status import chain_lag
 from projections.events import EventSource
 from projections.failure import read_failure
 from projections.status import projector_lag
-from service.auth import ledger
-from service.problems import problem
-from service.read_engine import read_engine
+from service.http.auth import ledger
+from service.http.problems import problem
+from service.store.read_engine import read_engine
 
 log = logging.getLogger("giftledger.health")
 

@@ -1,0 +1,1 @@
+"""The admin API: merchants, credentials, integrations, devices, users and cards."""

@@ -1,0 +1,1 @@
+"""Shared HTTP parts: auth, problems, throttle, logs, OpenAPI, bodies and schemas."""

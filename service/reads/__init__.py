@@ -1,0 +1,1 @@
+"""The read API: a card's activity and the outstanding liability."""
