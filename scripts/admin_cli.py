@@ -20,15 +20,15 @@ from domain.ledger import Ledger
 from domain.users import ROLES
 from scripts.store import require_store
 from service.admin.merchants import merchant_view
-from service.config import Config, ledger_env
 from service.admin.schemas import (
     CredentialIssuedSchema,
     CredentialList,
     MerchantSchema,
 )
+from service.config import Config, ledger_env
 from service.http.answers import credential_answer, credential_items
-from service.store.ledger import StoredLedger
 from service.http.users import link_for
+from service.store.ledger import StoredLedger
 
 T = TypeVar("T")
 

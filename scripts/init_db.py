@@ -6,8 +6,8 @@ import sys
 from dataclasses import replace
 
 from service.config import Config, ledger_env
-from service.store.shared_state import create_shared_tables
 from service.store.ledger import StoredLedger
+from service.store.shared_state import create_shared_tables
 
 
 def init_db(config: Config) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.store import breaker
 from service.config import Config, ledger_env
 from service.http.headers import register_safe_headers
 from service.http.logs import configure_logging, register_access_log
 from service.http.problems import register_problem_handlers
+from service.store import breaker
 from service.store.ledger import LAST_POSITION, StoredLedger
 from service.store.pg_lease import ConnectionLease
 from service.store.repository import FRESH

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, session
 
 from projections.status import wait_for
-from service.store.read_engine import read_engine
 from service.store.ledger import LAST_POSITION
+from service.store.read_engine import read_engine
 
 WAIT_SECONDS = 2.0
 KEY = "position"
