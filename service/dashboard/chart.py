@@ -16,10 +16,10 @@ class Bar:
     """One bar: where it is drawn and what it means (its SVG title)."""
 
     kind: str
-    x: float
-    y: float
-    width: float
-    height: float
+    x: int
+    y: int
+    width: int
+    height: int
     title: str
 
 
@@ -28,8 +28,8 @@ class Chart:
     """Everything the template draws."""
 
     bars: list[Bar]
-    labels: list[tuple[float, str]]
-    ticks: list[tuple[float, str]]
+    labels: list[tuple[int, str]]
+    ticks: list[tuple[int, str]]
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -41,33 +41,35 @@ def bar_chart(
     amounts: dict[tuple[date, str], int],
     label: Callable[[int], str],
 ) -> Chart:
-    """Three bars a day (sold, loaded, redeemed), scaled to the largest amount."""
+    """Three bars a day (sold, loaded, redeemed), scaled to the largest amount.
+
+    Whole pixels in integer arithmetic: amounts are minor units, never floats."""
     top = max([amounts.get((d, k), 0) for d in days for k in KINDS] + [1])
     plot_height = HEIGHT - BOTTOM - TOP
-    slot = (WIDTH - LEFT) / max(len(days), 1)
-    bar_width = slot * 0.8 / len(KINDS)
+    slot = (WIDTH - LEFT) // max(len(days), 1)
+    bar_width = max(slot * 8 // (10 * len(KINDS)), 1)  # 80% of a day's slot
     bars = []
     for i, day in enumerate(days):
         for j, kind in enumerate(KINDS):
             amount = amounts.get((day, kind), 0)
-            height = plot_height * amount / top
+            height = plot_height * amount // top
             bars.append(
                 Bar(
                     kind=kind,
-                    x=round(LEFT + i * slot + slot * 0.1 + j * bar_width, 1),
-                    y=round(HEIGHT - BOTTOM - height, 1),
-                    width=round(bar_width, 1),
-                    height=round(height, 1),
+                    x=LEFT + i * slot + slot // 10 + j * bar_width,
+                    y=HEIGHT - BOTTOM - height,
+                    width=bar_width,
+                    height=height,
                     title=f"{day:%d %b}: {kind} {label(amount)}",
                 )
             )
     labels = [
-        (round(LEFT + i * slot + slot / 2, 1), f"{day:%d %b}")
+        (LEFT + i * slot + slot // 2, f"{day:%d %b}")
         for i, day in enumerate(days)
         if i % 5 == 0 or i == len(days) - 1
     ]
     ticks = [
-        (round(HEIGHT - BOTTOM - plot_height * f, 1), label(round(top * f)))
-        for f in (0, 0.5, 1)
+        (HEIGHT - BOTTOM - plot_height * part // 2, label(top * part // 2))
+        for part in (0, 1, 2)
     ]
     return Chart(bars, labels, ticks)

@@ -10,6 +10,8 @@ scope (FRESH) for that request only.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from typing import Any, cast
 from uuid import UUID
@@ -25,6 +27,7 @@ from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.ledger_core import Reads
 from domain.merchant import Merchant
+from service.store.locks import KeyedLocks
 from service.store.repository import FRESH, LockedRepository, ReadScope
 from service.store.snapshots import Snapshotter
 
@@ -46,6 +49,12 @@ class StoredLedger(Ledger):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.snapshotter = Snapshotter(super().take_snapshot)
+        self.command_locks = KeyedLocks()
+
+    def command_turn(self, key: Hashable | None) -> AbstractContextManager[Any]:
+        """Commands on one card take turns within this process (a striped lock), so
+        only writers in other processes can lose a race to it."""
+        return self.command_locks(key)
 
     @property
     def cached(self) -> LockedRepository:

@@ -16,14 +16,15 @@ from domain.ledger import Ledger
 from domain.ledger_core import MAX_ATTEMPTS
 from domain.origin import Origin
 from service.config import Config, ledger_env
+from service.store.ledger import StoredLedger
 from tests.conftest import reset_postgres
 from tests.property.test_card_invariants import audit
 
 CODE, LOCATION = "7741229000510042", "4057"
 
 
-class CountingLedger(Ledger):
-    """The ledger, counting how many attempts each command needed."""
+class CountingLedger(StoredLedger):
+    """The ledger as the service builds it, counting each command's attempts."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
