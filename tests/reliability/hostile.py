@@ -92,7 +92,9 @@ def generated_requests(
     fill = {"merchant_id": str(merchant.merchant_id), "code": code,
             "hold_id": str(uuid.uuid4()), "redemption_id": str(uuid.uuid4()),
             "credential_id": str(uuid.uuid4()), "exception_id": str(uuid.uuid4()),
-            "receipt_id": str(uuid.uuid4())}  # fmt: skip
+            "receipt_id": str(uuid.uuid4()),
+            # Ids nobody has: a hostile DELETE must revoke no real device.
+            "site_id": str(uuid.uuid4()), "device_id": str(uuid.uuid4())}  # fmt: skip
     for op in operations(doc):
         if op.path.startswith("/v1/pos"):
             auth = {"Authorization": f"Bearer {merchant.pos_token}"}
