@@ -46,7 +46,11 @@ class Lag:
 
 def projector_lag(engine: Engine, source: EventSource) -> Lag:
     """Events (notification ids) and seconds the projections are behind."""
-    position = projected_position(engine)
+    return lag_behind(projected_position(engine), source)
+
+
+def lag_behind(position: int, source: EventSource) -> Lag:
+    """How far a follower at `position` (projector, chain) is behind the log."""
     head = source.head()
     behind = max(0, head - position)
     seconds = 0.0
