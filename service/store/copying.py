@@ -53,7 +53,7 @@ def plain_copy(value: Any) -> Any:
 FLATTEN_AT = 256
 
 
-def fork_layers(value: Any) -> tuple[ChainMap[Any, Any], ChainMap[Any, Any]]:
+def fork_layers(value: Any) -> tuple[Any, Any]:
     """Split a map into (the original's new form, a clone), sharing frozen layers.
 
     Both come back as ChainMaps whose first layer takes the writes; every layer
@@ -64,7 +64,11 @@ def fork_layers(value: Any) -> tuple[ChainMap[Any, Any], ChainMap[Any, Any]]:
     FLATTEN_AT writes) keeps lookups short.
     """
     if isinstance(value, ChainMap):
-        own, frozen = value.maps[0], list(value.maps[1:])
+        own, frozen = value.maps[0], value.maps[1:]
+        if not own and len(frozen) <= 2:
+            return value, ChainMap({}, *frozen)  # already in its forked form
+    elif not value:
+        return value, {}  # nothing to share
     else:
         own, frozen = {}, [value]
     if len(own) > FLATTEN_AT or len(frozen) > 2:
