@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -10,7 +9,6 @@ from eventsourcing.domain import Aggregate, event
 ACCOUNT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:lightspeed-account")
 
 
-@lru_cache(maxsize=4096)  # a receipt derives it several times
 def account_key(merchant_id: UUID, location_id: str, account_id: str) -> UUID:
     """The deterministic id of one POS account (a receipt) of one location."""
     return uuid5(ACCOUNT_NAMESPACE, f"{merchant_id}/{location_id}/{account_id}")

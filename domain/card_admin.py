@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal, assert_never, get_args
 from uuid import UUID, uuid4
 
-from domain.card_codes import card_id
 from domain.card_rules import check_adjustment
 from domain.ledger_core import LedgerCore
 from domain.money import check_minor
@@ -31,7 +30,7 @@ def adjust(
         return adjustment_id
 
     return ledger.on_card(
-        merchant_id, card_id(merchant_id, code),
+        merchant_id, ledger.card_id(merchant_id, code),
         origin.with_fingerprint("adjust", amount, reason, note), step,
         amount=amount, touches=(merchant_id,),
     )  # fmt: skip
@@ -49,7 +48,7 @@ def reverse_load(
         return load_id
 
     return ledger.on_card(
-        merchant_id, card_id(merchant_id, code),
+        merchant_id, ledger.card_id(merchant_id, code),
         origin.with_fingerprint("reverse_load", load_id, amount), step,
         amount=amount, touches=(merchant_id,),
     )  # fmt: skip
@@ -80,6 +79,6 @@ def change_state(
         return known
 
     return ledger.on_card(
-        merchant_id, card_id(merchant_id, code),
+        merchant_id, ledger.card_id(merchant_id, code),
         origin.with_fingerprint(action, reason), step, touches=(merchant_id,),
     )  # fmt: skip

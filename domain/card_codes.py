@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
@@ -13,13 +12,6 @@ MAX_CODE_LENGTH = (
 
 def card_id(merchant_id: UUID, code: str) -> UUID:
     """The card's aggregate id: derived, so a look-up by code needs no index."""
-    if len(code) <= MAX_CODE_LENGTH:  # a real code: one request derives it often
-        return _cached_card_id(merchant_id, code)
-    return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
-
-
-@lru_cache(maxsize=4096)
-def _cached_card_id(merchant_id: UUID, code: str) -> UUID:
     return uuid5(CARD_NAMESPACE, f"{merchant_id}/{code}")
 
 

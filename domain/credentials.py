@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
-from functools import lru_cache
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -36,12 +35,7 @@ def username_for(kind: str, credential_id: UUID) -> str:
 def parse_username(username: str) -> tuple[str, UUID] | None:
     """The kind and credential id of a username, or None when malformed."""
     if len(username) != USERNAME_LENGTH:
-        return None  # nor is it cached: a stranger's header is never kept
-    return _parse_username(username)
-
-
-@lru_cache(maxsize=1024)  # asked twice per request (read-ahead, then the check)
-def _parse_username(username: str) -> tuple[str, UUID] | None:
+        return None
     prefix, _, hex_id = username.partition("_")
     if prefix not in _KIND_OF_PREFIX or len(hex_id) != 32:
         return None

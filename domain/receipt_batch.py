@@ -31,7 +31,7 @@ from domain.receipt_plan import (
     TakenPayment,
     Unapplied,
 )
-from domain.receipts import Receipt, receipt_key
+from domain.receipts import Receipt
 from domain.states import CAPTURED, OPEN, RELEASED
 
 APPLIED, EXCEPTION, DUPLICATE = "applied", "exception", "duplicate"
@@ -44,9 +44,7 @@ class ReceiptBatch:
         self.ledger = ledger
         self.header = header
         self.now = now
-        self.receipt_id = receipt_key(
-            header.merchant_id, header.location_id, header.account_id
-        )
+        self.receipt_id = header.receipt_id
         self.cards: dict[UUID, GiftCard] = {}
         self.expired: set[str] = set()
         self.pointers: list[Aggregate] = []

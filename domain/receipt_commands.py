@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.accounts import PosAccount, account_key
+from domain.accounts import PosAccount
 from domain.errors import NotFound
 from domain.ledger_core import LedgerCore
 from domain.receipt_batch import EXCEPTION, ReceiptBatch
@@ -17,7 +17,6 @@ from domain.receipts import (
     Receipt,
     exception_id,
     exception_log_key,
-    receipt_key,
 )
 
 Planner = Callable[[ReceiptContext], Sequence[Command]]
@@ -43,15 +42,11 @@ def apply_receipt(
     def command() -> ReceiptResult:
         now = ledger.clock()
         merchant_id = header.merchant_id
-        account = ledger.get_aggregate(
-            account_key(merchant_id, header.location_id, header.account_id)
-        )
+        account = ledger.get_aggregate(header.account_uuid)
         if not header.has_gift_card_lines and not isinstance(account, PosAccount):
             # Most receipts: nothing to do, so read nothing more, write nothing.
             return ReceiptResult(receipt_id=None)
-        stored = ledger.get_aggregate(
-            receipt_key(merchant_id, header.location_id, header.account_id)
-        )
+        stored = ledger.get_aggregate(header.receipt_id)
         if isinstance(stored, Receipt):
             return ReceiptResult(
                 receipt_id=str(stored.id), outcomes=stored.outcomes, duplicate=True
@@ -59,10 +54,8 @@ def apply_receipt(
         batch = ReceiptBatch(ledger, header, now)
         holds, taken = batch.account_context(account) if account else ((), ())
         prior: tuple[Any, ...] = ()
-        if header.origin_account_id:
-            original = ledger.get_aggregate(
-                receipt_key(merchant_id, header.location_id, header.origin_account_id)
-            )
+        if header.origin_receipt_id:
+            original = ledger.get_aggregate(header.origin_receipt_id)
             if isinstance(original, Receipt):
                 prior = batch.prior_lines(original)
         commands = planner(
@@ -88,21 +81,18 @@ def apply_receipt(
 
     # Deliveries of one receipt take turns in this process; other processes
     # race through optimistic concurrency (the Receipt's version 1).
-    key = receipt_key(header.merchant_id, header.location_id, header.account_id)
-    return ledger.retrying(command, key=key, touches=receipt_reads(header))
+    return ledger.retrying(
+        command, key=header.receipt_id, touches=receipt_reads(header)
+    )
 
 
 def receipt_reads(header: ReceiptHeader) -> list[UUID]:
     """What applying the receipt reads: all of it in one query up front."""
-    where = (header.merchant_id, header.location_id)
-    reads = [
-        account_key(*where, header.account_id),
-        receipt_key(*where, header.account_id),
-    ]
+    reads = [header.account_uuid, header.receipt_id]
     if header.has_gift_card_lines:
         reads += [header.merchant_id, *header.card_ids]
-        if header.origin_account_id:
-            reads.append(receipt_key(*where, header.origin_account_id))
+        if header.origin_receipt_id:
+            reads.append(header.origin_receipt_id)
     return reads
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 from uuid import UUID
 
+from domain.receipt_header import ReceiptHeader as ReceiptHeader
+
 # How each kind of applied outcome moves a card's balance.
 MONEY_SIGN = {"sale": 1, "payment": -1, "refund": 1, "reversal": -1, "release": 0}
 
@@ -171,22 +173,3 @@ class ReceiptContext:
     holds: tuple[OpenHold, ...] = ()
     prior: tuple[PriorLine, ...] = ()
     taken: tuple[TakenPayment, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReceiptHeader:
-    """One authenticated, validated receipt: who, where, and the raw payload."""
-
-    merchant_id: UUID
-    location_id: str
-    account_id: str
-    site_id: str
-    notification_type: str
-    origin_account_id: str | None
-    payload: str
-    sha256: str
-    actor: str
-    has_gift_card_lines: bool
-    # The cards the receipt's lines name (as far as the edge can tell): read with
-    # the account and the receipt in one query before the commands run.
-    card_ids: tuple[UUID, ...] = ()

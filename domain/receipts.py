@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -15,7 +14,6 @@ EXCEPTION_LOG_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:receipt-exception
 OPEN, RESOLVED = "open", "resolved"
 
 
-@lru_cache(maxsize=4096)  # a receipt derives it several times
 def receipt_key(merchant_id: UUID, location_id: str, account_id: str) -> UUID:
     """The id of the receipt of one account: a second CLOSE finds the first."""
     return uuid5(RECEIPT_NAMESPACE, f"{merchant_id}/{location_id}/{account_id}")
