@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,10 @@ from domain.origin import Origin
 
 def stamp(origin: Origin, now: datetime, **extra: Any) -> dict[str, Any]:
     """The origin as stored on events, stamped with the command's time."""
-    stamped = replace(origin, occurred_at=origin.occurred_at or now.isoformat())
-    return {**stamped.as_event(), **extra}
+    stamped = origin.as_event()
+    stamped["occurred_at"] = origin.occurred_at or now.isoformat()
+    stamped.update(extra)
+    return stamped
 
 
 @dataclass

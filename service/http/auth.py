@@ -110,6 +110,7 @@ def require_basic(kind: str = "webhook", reads: Reads | None = None) -> Principa
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthorized("malformed HTTP Basic credentials") from None
     username, _, secret = decoded.partition(":")
+    g.basic_username = username  # the read-ahead's `reads` names its receipt's actor
     credential = ledger().authenticate(username, secret, reads=reads)
     if credential.kind != kind:
         raise Forbidden(f"this endpoint needs {_a(kind)} credential")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -55,12 +54,12 @@ def rtn() -> Response:
     merchant = ledger().merchant(principal.own_merchant(), copy=False)
     site_id = merchant.site_for_location(receipt["businessLocationId"])
     usage.touch(read_engine(), str(merchant.id), principal.credential_id, site_id)
-    lines, header = _lines_and_header(merchant, site_id, raw, receipt)
+    actor = principal.credential_id
+    lines, header = _lines_and_header(merchant, site_id, raw, receipt, actor)
     kind = lines.notification_type
     if kind != "CLOSE" and not lines.cancelled:
         # OPEN and UPDATE move no money; the CLOSE carries the final snapshot.
         return jsonify(receipt_id=None, notification_type=kind, outcomes=[])
-    header = replace(header, actor=principal.credential_id)
 
     def planner(context: ReceiptContext) -> list[Command]:
         return plan(lines, context, merchant.currency)
@@ -78,13 +77,13 @@ def rtn() -> Response:
 
 
 def _lines_and_header(
-    merchant: Merchant, site_id: str, raw: bytes, receipt: dict[str, Any]
+    merchant: Merchant, site_id: str, raw: bytes, receipt: dict[str, Any], actor: str
 ) -> tuple[ReceiptLines, ReceiptHeader]:
-    """The receipt's gift-card lines and header (actor left blank), worked out
-    once per request for the merchant (the read-ahead's cached one is usually
-    the very object authentication then confirmed)."""
+    """The receipt's gift-card lines and header, worked out once per request for
+    the merchant and the webhook credential that sent it (the read-ahead's are
+    usually the very ones authentication then confirmed)."""
     done = g.get("rtn_lines")
-    if done is not None and done[0] is merchant:
+    if done is not None and done[0] is merchant and done[2].actor == actor:
         return done[1], done[2]
     lines = read_lines(receipt, merchant.lightspeed, merchant.currency)
     header = ReceiptHeader(
@@ -96,7 +95,7 @@ def _lines_and_header(
         origin_account_id=lines.origin_account_id,
         payload=raw.decode("utf-8"),
         sha256=hashlib.sha256(raw).hexdigest(),
-        actor="",
+        actor=actor,
         has_gift_card_lines=lines.has_gift_card_lines,
         card_ids=named_cards(lines, merchant.id),
     )
@@ -111,7 +110,9 @@ def _receipt_reads(merchant: Merchant) -> list[UUID]:
     try:
         raw, receipt = _receipt()
         site_id = merchant.site_for_location(receipt["businessLocationId"])
-        lines, header = _lines_and_header(merchant, site_id, raw, receipt)
+        # Asked only once the secret matched: the username is the sender's.
+        actor = g.get("basic_username", "")
+        lines, header = _lines_and_header(merchant, site_id, raw, receipt, actor)
         if lines.notification_type != "CLOSE" and not lines.cancelled:
             return []
     except (LedgerError, HTTPException):
