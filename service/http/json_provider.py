@@ -24,7 +24,10 @@ class OneEncoderJSONProvider(DefaultJSONProvider):
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
-        options = {"default": self.default, "ensure_ascii": self.ensure_ascii}
+        options: dict[str, Any] = {
+            "default": self.default,
+            "ensure_ascii": self.ensure_ascii,
+        }
         # `response` (jsonify) asks for compact separators; `dumps` alone, none.
         self.encoders = {
             (): json.JSONEncoder(**options),
