@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
+import secrets
 from collections.abc import Callable
 from types import FunctionType
 from typing import Any
@@ -84,7 +84,7 @@ def _register_request_scope(app: Flask, lease: ConnectionLease | None) -> None:
     def assign_request_id() -> None:
         presented = request.headers.get("X-Request-Id", "")
         known = REQUEST_ID.fullmatch(presented)
-        g.request_id = presented if known else uuid.uuid4().hex
+        g.request_id = presented if known else secrets.token_hex(16)
         LAST_POSITION.set(None)
         FRESH.set({})
         begin()

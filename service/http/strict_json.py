@@ -41,6 +41,17 @@ def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# Built once: json.loads with any option builds a decoder (and its scanner) per call.
+DECODERS = {
+    exact: json.JSONDecoder(
+        object_pairs_hook=_unique,
+        parse_constant=_no_constants,
+        parse_float=Decimal if exact else float,
+    )
+    for exact in (False, True)
+}
+
+
 def parse(raw: bytes, *, exact_numbers: bool = False) -> Any:
     """The JSON document in a body; `exact_numbers` reads fractions as Decimal."""
     try:
@@ -48,12 +59,7 @@ def parse(raw: bytes, *, exact_numbers: bool = False) -> Any:
     except UnicodeDecodeError:
         raise InvalidRequest("the body is not UTF-8 text") from None
     try:
-        document = json.loads(
-            text,
-            object_pairs_hook=_unique,
-            parse_constant=_no_constants,
-            parse_float=Decimal if exact_numbers else float,
-        )
+        document = DECODERS[exact_numbers].decode(text)
     except DuplicateKey as error:
         raise InvalidRequest(
             "the body names a field twice",
