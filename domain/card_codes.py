@@ -6,7 +6,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 CARD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:giftledger:card")
 MAX_CODE_LENGTH = (
-    64  # the API refuses longer codes (CARD_CODE_PATTERN in service.http.schemas)
+    64  # the API refuses longer codes (CARD_CODE_PATTERN in service.http.field_types)
 )
 
 

@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import psycopg
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError
+from eventsourcing.persistence import Notification
 from sqlalchemy import Engine
-from sqlalchemy import exc as sa_exc
 
 from projections.events import EventSource
-from projections.failure import (
-    ProjectionFailed,
-    clear_failure,
-    failed_position,
-    locate,
-    record_failure,
-)
-from projections.feed import open_feed
+from projections.failure import locate
+from projections.following import follow
 from projections.schema import LIVE, ReadModels, read_models
 from projections.tracking import PositionMoved, Tracking
+from projections.transient import TRANSIENT
 from projections.views import View, all_views
-
-log = logging.getLogger("giftledger.projector")
 
 BATCH_SIZE = 5000
 # SQLite has one writer: smaller batches hold its lock for less time (as fast).
 SQLITE_BATCH_SIZE = 1000
-# Failures worth waiting out: database restarts, dropped connections, and another
-# projector committing the same batch first. Anything else is a bug: it stops.
-TRANSIENT = (
-    OperationalError,
-    InterfaceError,
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.IntegrityError,
-    ConnectionError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    psycopg.IntegrityError,  # raised through COPY, which bypasses SQLAlchemy
-)
 NOT_POISON = (PositionMoved, *TRANSIENT)
 
 
@@ -145,63 +121,4 @@ class Projector:
 
     def run(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
         """Follow the log until `stop` is set; outlives database outages."""
-        backoff = 0.5
-        while not stop.is_set():
-            try:
-                self._follow(stop, poll_interval)
-                backoff = 0.5
-            except PositionMoved as moved:
-                log.warning("projector: %s; resuming from the stored position", moved)
-            except TRANSIENT as error:
-                log.warning(
-                    "projector: %s (%s); retrying in %.1fs",
-                    type(error).__name__,
-                    str(error).splitlines()[0][:200] if str(error) else "",
-                    backoff,
-                )
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-            except ProjectionFailed as failure:
-                if self.suffix == LIVE:
-                    record_failure(self.engine, failure)
-                raise
-
-    def _follow(self, stop: threading.Event, poll_interval: float) -> None:
-        after = self.load_positions()
-        failed_at = failed_position(self.engine) if self.suffix == LIVE else None
-        if failed_at is not None and after >= failed_at:  # a rebuild got past it
-            clear_failure(self.engine)
-            failed_at = None
-        log.info("projector: following the event log from position %d", after)
-        feed = open_feed(self.source, after, stop, poll_interval)
-        try:
-            while not stop.is_set():
-                batch = feed.take(self.batch_size, timeout=poll_interval)
-                if batch:
-                    started = time.monotonic()
-                    position = self.apply_checked(batch)
-                    if failed_at is not None and position >= failed_at:
-                        clear_failure(self.engine)
-                        failed_at = None
-                    log.debug(
-                        "projector: %d events to %d in %.3fs",
-                        len(batch),
-                        position,
-                        time.monotonic() - started,
-                    )
-                else:
-                    self._check_position()
-        finally:
-            feed.close()
-
-    def _check_position(self) -> None:
-        """Raise PositionMoved if a rebuild swapped in tables behind us.
-
-        A batch finds that out by itself; on a quiet log no batch comes, and the
-        views would stay behind (at the rebuild's position) until the next event.
-        """
-        with self.engine.connect() as conn:
-            stored = self.tracking.read(conn, self.positions)
-        for name, at in stored.items():
-            if at < self.positions[name]:
-                raise PositionMoved(f"{name} moved back to {at}")
+        follow(self, stop, poll_interval)

@@ -21,8 +21,8 @@ from projections.chain.checkpoint import ChainBroken, make_checkpoint
 from projections.chain.keys import generate_key, load_private, load_public, public_path
 from projections.chain.store import create_chain_tables
 from projections.chain.verify import ChainReport, verify_chain
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine
 from service.config import Config, chain_key_path, ledger_env
 from service.store.ledger import StoredLedger
 

@@ -16,9 +16,10 @@ import sys
 
 from tqdm import tqdm
 
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.failure import ProjectionFailed, read_failure
-from projections.schema import make_engine, read_models
+from projections.schema import read_models
 from projections.status import projector_lag
 from projections.verify import verify
 from scripts.store import require_store

@@ -15,9 +15,9 @@ import threading
 
 from projections.chain.follower import POLL_SECONDS, ChainFollower
 from projections.chain.store import create_chain_tables
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.runner import TRANSIENT
-from projections.schema import make_engine
+from projections.transient import TRANSIENT
 from service.config import Config, ledger_env
 from service.http.logs import configure_logging
 from service.store.ledger import StoredLedger

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import struct
 import sys
 from collections import defaultdict
+from hashlib import sha256
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -27,32 +28,29 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 FORMAT = "giftledger-proof-v1"
 CARD_TOPICS = ("domain.giftcard:", "domain.giftcard_events:")
-CREDIT = {"Loaded", "RedemptionRefunded"}
-DEBIT = {"LoadReversed", "Redeemed"}
+# What a money event does to a card: (amount times this to the balance, to held).
+MOVES = {"Issued": (1, 0), "Loaded": (1, 0), "RedemptionRefunded": (1, 0),
+         "LoadReversed": (-1, 0), "Redeemed": (-1, 0), "HoldPlaced": (0, 1),
+         "HoldCaptured": (-1, -1), "HoldReleased": (0, -1)}  # fmt: skip
 STATES = {"Blocked": "blocked", "Unblocked": "active", "Voided": "voided",
           "Expired": "expired"}  # fmt: skip
+Event = dict[str, Any]
+Cards = dict[str, dict[str, Any]]
 
 
 class Failed(Exception):
     """The proof does not hold."""
 
 
-def sha256(data: bytes) -> bytes:
-    digest: bytes = hashlib.sha256(data).digest()
-    return digest
-
-
-def record(e: dict[str, Any], state: bytes) -> bytes:
+def record(e: Event, state: bytes) -> bytes:
     topic: bytes = e["topic"].encode("utf-8")
-    return (
-        struct.pack(">Q", e["position"]) + UUID(e["originator_id"]).bytes
-        + struct.pack(">Q", e["version"]) + struct.pack(">I", len(topic)) + topic
-        + struct.pack(">I", len(state)) + state
-    )  # fmt: skip
+    card = UUID(e["originator_id"]).bytes
+    head = struct.pack(">Q16sQI", e["position"], card, e["version"], len(topic))
+    return head + topic + struct.pack(">I", len(state)) + state
 
 
 def leaf(position: int, link: bytes) -> bytes:
-    return sha256(b"\x00" + struct.pack(">Q", position) + link)
+    return sha256(b"\x00" + struct.pack(">Q", position) + link).digest()
 
 
 def root_from_path(index: int, size: int, node: bytes, path: list[str]) -> bytes:
@@ -60,16 +58,15 @@ def root_from_path(index: int, size: int, node: bytes, path: list[str]) -> bytes
     if not 0 <= index < size:
         raise Failed(f"leaf index {index} is outside a tree of {size}")
     fn, sn = index, size - 1
-    for sibling_hex in path:
-        sibling = bytes.fromhex(sibling_hex)
+    for sibling in map(bytes.fromhex, path):
         if sn == 0:
             raise Failed("an audit path is longer than the tree")
         if fn % 2 == 1 or fn == sn:
-            node = sha256(b"\x01" + sibling + node)
+            node = sha256(b"\x01" + sibling + node).digest()
             while fn % 2 == 0 and fn != 0:
                 fn, sn = fn // 2, sn // 2
         else:
-            node = sha256(b"\x01" + node + sibling)
+            node = sha256(b"\x01" + node + sibling).digest()
         fn, sn = fn // 2, sn // 2
     if sn != 0:
         raise Failed("an audit path is shorter than the tree")
@@ -77,12 +74,11 @@ def root_from_path(index: int, size: int, node: bytes, path: list[str]) -> bytes
 
 
 def check_signature(cp: dict[str, Any], key_path: str) -> None:
-    with open(key_path, "rb") as file:
-        key = serialization.load_pem_public_key(file.read())
+    key = serialization.load_pem_public_key(Path(key_path).read_bytes())
     if not isinstance(key, Ed25519PublicKey):
         raise Failed(f"{key_path} is not an Ed25519 public key")
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    if cp["key_id"] != hashlib.sha256(raw).hexdigest():
+    if cp["key_id"] != sha256(raw).hexdigest():
         raise Failed("the checkpoint was signed by another key")
     message = (
         "giftledger-checkpoint-v1\n"
@@ -95,7 +91,7 @@ def check_signature(cp: dict[str, Any], key_path: str) -> None:
         raise Failed("the checkpoint's signature does not verify") from None
 
 
-def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[dict[str, Any]]:
+def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[Event]:
     """Every event's link is a leaf of the signed tree; returns the decoded events."""
     cp, head = proof["checkpoint"], proof["head"]
     size, root = cp["tree_size"], bytes.fromhex(cp["root"])
@@ -111,11 +107,10 @@ def check_inclusion(proof: dict[str, Any], problems: list[str]) -> list[dict[str
         if e["index"] is None or e["previous_link"] is None:
             problems.append(f"{where}: not in the checkpoint's tree (inserted?)")
             continue
-        link = sha256(bytes.fromhex(e["previous_link"]) + record(e, state))
+        link = sha256(bytes.fromhex(e["previous_link"]) + record(e, state)).digest()
+        node = leaf(e["position"], link)
         try:
-            reached = root_from_path(
-                e["index"], size, leaf(e["position"], link), e["path"]
-            )
+            reached = root_from_path(e["index"], size, node, e["path"])
         except Failed as error:
             problems.append(f"{where}: {error}")
             continue
@@ -136,20 +131,15 @@ def value(v: Any) -> Any:
     return v
 
 
-def fold(
-    merchant: str, events: list[dict[str, Any]], problems: list[str]
-) -> dict[str, dict[str, Any]]:
+def fold(merchant: str, events: list[Event], problems: list[str]) -> Cards:
     """Each card's balance, held amount and state, recomputed from its events."""
-    cards: dict[str, dict[str, Any]] = {}
+    cards: Cards = {}
     for e in events:
         if not e["topic"].startswith(CARD_TOPICS):
             problems.append(f"position {e['position']}: not a card event")
             continue
-        name, data, card_id = (
-            e["topic"].rsplit(".", 1)[1],
-            e["data"],
-            e["originator_id"],
-        )
+        name = e["topic"].rsplit(".", 1)[1]
+        data, card_id = e["data"], e["originator_id"]
         card = cards.get(card_id)
         if card is None:
             if name == "Issued" and value(data["merchant_id"]) != merchant:
@@ -170,17 +160,10 @@ def fold(
         if not isinstance(amount, int):
             problems.append(f"position {e['position']}: amount is not an integer")
             continue
-        if name in ("Issued", *CREDIT):
-            card["balance"] += amount
-        elif name in DEBIT:
-            card["balance"] -= amount
-        elif name == "HoldPlaced":
-            card["held"] += amount
-        elif name == "HoldCaptured":
-            card["balance"] -= amount
-            card["held"] -= amount
-        elif name == "HoldReleased":
-            card["held"] -= amount
+        if name in MOVES:
+            to_balance, to_held = MOVES[name]
+            card["balance"] += to_balance * amount
+            card["held"] += to_held * amount
         elif name == "Adjusted":
             card["balance"] += amount if data["direction"] == "credit" else -amount
         elif name == "Voided":
@@ -191,9 +174,7 @@ def fold(
     return cards
 
 
-def report(
-    proof: dict[str, Any], cards: dict[str, dict[str, Any]], problems: list[str]
-) -> None:
+def report(proof: dict[str, Any], cards: Cards, problems: list[str]) -> None:
     cp = proof["checkpoint"]
     print(f"merchant {proof['merchant_id']}, checkpoint at position {cp['position']} "
           f"signed {cp['signed_at']}, {len(proof['events'])} events")  # fmt: skip
@@ -218,15 +199,12 @@ def report(
         print(f"liability {currency} {amount} (minor units)")
 
 
-def check(
-    proof_path: str, key_path: str
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
+def check(proof_path: str, key_path: str) -> tuple[Cards, list[str]]:
     """(each card's recomputed state, every problem found); prints the balances."""
     problems: list[str] = []
-    cards: dict[str, dict[str, Any]] = {}
+    cards: Cards = {}
     try:
-        with open(proof_path, encoding="utf-8") as file:
-            proof = json.load(file)
+        proof = json.loads(Path(proof_path).read_text(encoding="utf-8"))
         if proof.get("format") != FORMAT:
             raise Failed(f"not a {FORMAT} document")
         check_signature(proof["checkpoint"], key_path)

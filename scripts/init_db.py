@@ -15,7 +15,8 @@ def init_db(config: Config) -> None:
     ledger = StoredLedger(env=ledger_env(replace(config, create_tables=True)))
     ledger.close()
     try:
-        from projections.schema import create_read_models, make_engine
+        from projections.engines import make_engine
+        from projections.schema import create_read_models
     except ImportError:  # read models arrive with the projections work
         return
     create_read_models(config.database_url)
@@ -33,8 +34,8 @@ def chain_existing_events(config: Config) -> int:
 
     from projections.chain.follower import ChainFollower
     from projections.chain.store import create_chain_tables
+    from projections.engines import make_engine
     from projections.events import EventSource
-    from projections.schema import make_engine
 
     ledger = StoredLedger(env=ledger_env(config))
     engine = make_engine(config.database_url, writer=True)

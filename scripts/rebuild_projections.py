@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.failure import ProjectionFailed
 from projections.rebuild import rebuild
-from projections.schema import make_engine
 from scripts.store import require_store
 from service.config import Config, ledger_env
 from service.store.ledger import StoredLedger

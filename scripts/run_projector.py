@@ -18,10 +18,12 @@ import threading
 from sqlalchemy import Engine
 
 from projections.cards import UnknownCardEvent
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.failure import ProjectionFailed, record_failure
-from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, TRANSIENT, Projector
-from projections.schema import create_tables, make_engine
+from projections.runner import BATCH_SIZE, SQLITE_BATCH_SIZE, Projector
+from projections.schema import create_tables
+from projections.transient import TRANSIENT
 from service.config import Config, ledger_env
 from service.http.logs import configure_logging
 from service.store.ledger import StoredLedger

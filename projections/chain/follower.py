@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from projections.chain.links import encode_record, next_link
 from projections.chain.store import ChainRow, append_links, chain_head
 from projections.events import EventSource
-from projections.runner import TRANSIENT
+from projections.transient import TRANSIENT
 
 log = logging.getLogger("giftledger.chain")
 

@@ -9,16 +9,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from domain.credentials import KINDS
 from domain.giftcard import ADJUSTMENT_REASONS
 from service.http.activity import ActivityItem
+from service.http.field_types import Amount, CardCode, Currency, SignedAmount, Text
 from service.http.lightspeed_ids import LightspeedId, LightspeedIdAnswer
 from service.http.moments import InRange, range_metadata
-from service.http.schemas import (
-    Amount,
-    CardCode,
-    CardSchema,
-    Currency,
-    SignedAmount,
-    Text,
-)
+from service.http.schemas import CardSchema
 
 
 class MerchantCreate(Schema):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from service.http.field_types import Text
 from service.http.lightspeed_ids import LightspeedIdAnswer
-from service.http.schemas import Text
 
 
 class PairingCodeSchema(Schema):

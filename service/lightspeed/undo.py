@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.card_codes import mask
 from domain.receipt_plan import Command, PriorLine, Refund, Reverse, Unapplied
-from service.http.schemas import CARD_CODE_PATTERN
+from service.http.field_types import CARD_CODE_PATTERN
 from service.lightspeed.lines import GiftLine
 
 CARD_CODE = re.compile(CARD_CODE_PATTERN)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from service.http.field_types import Amount, CardCode, Currency
 from service.http.lightspeed_ids import LightspeedId, LightspeedIdAnswer
-from service.http.schemas import Amount, CardCode, CardSchema, Currency
+from service.http.schemas import CardSchema
 
 
 class CardDebit(Schema):

@@ -14,8 +14,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import InvalidRequest
 from service.http.activity import TYPES, ActivityItem
+from service.http.field_types import QueryInteger
 from service.http.moments import InRange, range_metadata
-from service.http.schemas import QueryInteger, refuse
+from service.http.schemas import refuse
 
 MAX_LIMIT = 500
 

@@ -7,7 +7,8 @@ import threading
 from flask import current_app
 from sqlalchemy import Engine
 
-from projections.schema import create_tables, make_engine
+from projections.engines import make_engine
+from projections.schema import create_tables
 from service.store.shared_state import create_shared_tables
 
 EXTENSION = "giftledger.read_engine"

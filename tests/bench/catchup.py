@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from projections.schema import make_engine
+from projections.engines import make_engine
 from projections.status import projected_position
 from tests.bench.harness import Server
 from tests.bench.seed import card_code, grow_history, open_ledger

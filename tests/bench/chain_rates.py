@@ -22,8 +22,8 @@ from pathlib import Path
 
 from projections.chain.follower import ChainFollower
 from projections.chain.store import create_chain_tables
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine
 from tests.bench.harness import (
     ROOT,
     Server,

@@ -14,9 +14,9 @@ import tempfile
 import time
 from dataclasses import replace
 
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.runner import Projector
-from projections.schema import make_engine
 from service.app import create_app
 from service.config import Config
 from tests.bench.harness import fresh_database, init_db

@@ -26,9 +26,10 @@ import psycopg
 from sqlalchemy import text
 
 from domain.ledger import Ledger
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.runner import Projector
-from projections.schema import make_engine, read_models
+from projections.schema import read_models
 from scripts.init_db import init_db
 from service.config import Config, ledger_env
 from tests.integration.projection_helpers import seed_loads

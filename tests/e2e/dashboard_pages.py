@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.runner import Projector
-from projections.schema import make_engine
 from service.store.read_engine import read_engine
 from tests.e2e.support import PLATFORM, MerchantSetup, created
 from tests.lightspeed_support import Webhook

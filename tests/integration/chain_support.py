@@ -19,8 +19,8 @@ from projections.chain.keys import generate_key, load_private, public_path
 from projections.chain.proof import build_proof
 from projections.chain.store import Checkpoint, checkpoints, create_chain_tables
 from projections.chain.verify import ChainReport, verify_chain
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine
 from scripts import check_proof
 
 LOCATION = "40570261078018"

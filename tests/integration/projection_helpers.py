@@ -11,9 +11,10 @@ from domain.card_codes import card_id
 from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.origin import Origin
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.runner import Projector
-from projections.schema import create_tables, make_engine, read_models
+from projections.schema import create_tables, read_models
 
 
 def engine_for(database_url: str) -> Engine:

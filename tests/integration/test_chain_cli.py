@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from domain.card_codes import card_id
 from projections.chain.store import EVENT_CHAIN
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine
 from service.app import create_app
 from tests.integration.chain_support import A_CODES, LOCATION, Tamper, pos, positions_of
 

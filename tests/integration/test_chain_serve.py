@@ -12,7 +12,7 @@ from pathlib import Path
 
 from domain.ledger import Ledger
 from projections.chain.store import chain_head
-from projections.schema import make_engine
+from projections.engines import make_engine
 from service.config import Config, ledger_env
 from tests.bench.harness import free_port
 from tests.integration.chain_support import LOCATION, pos

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from projections.engines import make_engine
 from projections.events import EventSource
 from projections.runner import Projector
-from projections.schema import make_engine
 from service.app import create_app
 from service.config import Config
 from tests.e2e.support import (

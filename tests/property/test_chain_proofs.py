@@ -15,8 +15,8 @@ from projections.chain.keys import generate_key, load_private, public_path
 from projections.chain.proof import build_proof
 from projections.chain.store import create_chain_tables
 from projections.chain.verify import verify_chain
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine
 from scripts import check_proof
 from tests.property.test_projection_fold import CODES, Run, commands
 

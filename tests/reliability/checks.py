@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 from domain.receipts import Receipt, receipt_key
+from projections.engines import make_engine
 from projections.events import EventSource
-from projections.schema import make_engine, read_models
+from projections.schema import read_models
 from projections.status import projected_position
 from projections.verify import verify
 from tests.bench.seed import LOCATION
