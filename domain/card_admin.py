@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, assert_never, get_args
 from uuid import UUID, uuid4
 
+from domain.card_codes import card_id
 from domain.card_rules import check_adjustment
 from domain.ledger_core import LedgerCore
 from domain.money import check_minor
@@ -30,7 +31,7 @@ def adjust(
         return adjustment_id
 
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code),
+        merchant_id, card_id(merchant_id, code),
         origin.with_fingerprint("adjust", amount, reason, note), step,
         amount=amount, touches=(merchant_id,),
     )  # fmt: skip
@@ -48,7 +49,7 @@ def reverse_load(
         return load_id
 
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code),
+        merchant_id, card_id(merchant_id, code),
         origin.with_fingerprint("reverse_load", load_id, amount), step,
         amount=amount, touches=(merchant_id,),
     )  # fmt: skip
@@ -79,6 +80,6 @@ def change_state(
         return known
 
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code),
+        merchant_id, card_id(merchant_id, code),
         origin.with_fingerprint(action, reason), step, touches=(merchant_id,),
     )  # fmt: skip

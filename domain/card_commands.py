@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.accounts import PosAccount, account_key
-from domain.card_codes import mask
+from domain.card_codes import card_id, mask
 from domain.card_rules import check_aware
 from domain.errors import CardCodeTaken, InvalidRequest
 from domain.giftcard import GiftCard
@@ -37,7 +37,7 @@ def issue_card(
     exponent(currency)
     check_aware(expires_at, "expires_at")
     origin = origin.with_fingerprint("issue", amount, currency, expires_at)
-    card_uuid = ledger.card_id(merchant_id, code)
+    card_uuid = card_id(merchant_id, code)
 
     def command() -> Outcome:
         now = ledger.clock()
@@ -75,7 +75,7 @@ def load_card(
         return ref
 
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code),
+        merchant_id, card_id(merchant_id, code),
         origin.with_fingerprint("load", amount, currency), step,
         amount=amount, touches=(merchant_id,),
     )  # fmt: skip
@@ -113,7 +113,7 @@ def place_hold(
         "hold", amount, currency, location_id, account_id
     )
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code), fingerprinted, step,
+        merchant_id, card_id(merchant_id, code), fingerprinted, step,
         amount=amount, touches=(merchant_id, account_uuid),
     )  # fmt: skip
 
@@ -150,6 +150,6 @@ def redeem(
     )
     touches = [merchant_id, *([account_uuid] if account_id else [])]
     return ledger.on_card(
-        merchant_id, ledger.card_id(merchant_id, code), fingerprinted, step,
+        merchant_id, card_id(merchant_id, code), fingerprinted, step,
         amount=amount, touches=touches,
     )  # fmt: skip

@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from domain.card_codes import card_id as derive_card_id
+from domain.card_codes import card_id
 from domain.errors import (
     CardNotFound,
     IdempotencyKeyReused,
@@ -154,7 +154,7 @@ class LedgerCore(Application[UUID]):
 
     def card(self, merchant_id: UUID, code: str) -> GiftCard:
         """A card of the merchant by code; another merchant's card is not found."""
-        return self.card_by_id(merchant_id, self.card_id(merchant_id, code))
+        return self.card_by_id(merchant_id, card_id(merchant_id, code))
 
     def card_by_id(self, merchant_id: UUID, card_uuid: UUID) -> GiftCard:
         """A card of the merchant by aggregate id."""
@@ -165,7 +165,7 @@ class LedgerCore(Application[UUID]):
 
     def fresh_card(self, merchant_id: UUID, code: str, now: datetime) -> GiftCard:
         """A card by code with its expired holds released, ready for a command."""
-        return self.fresh_card_by_id(merchant_id, self.card_id(merchant_id, code), now)
+        return self.fresh_card_by_id(merchant_id, card_id(merchant_id, code), now)
 
     def fresh_card_by_id(
         self, merchant_id: UUID, card_uuid: UUID, now: datetime
@@ -196,5 +196,3 @@ class LedgerCore(Application[UUID]):
         return Outcome(card=then, ref=ref, replayed=True, now=now, amount=amount)
 
     event_origin = staticmethod(stamp)
-    # A card code's aggregate id (a uuid5); the store memoises it (a hook).
-    card_id = staticmethod(derive_card_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.card_codes import mask
+from domain.card_codes import card_id, mask
 from domain.errors import CardNotFound, CurrencyMismatch
 from domain.receipt_plan import (
     MISSING_CARD_REFERENCE,
@@ -29,7 +29,6 @@ from domain.receipt_plan import (
 )
 from service.lightspeed.lines import GiftLine, ReceiptLines
 from service.lightspeed.undo import CARD_CODE, Undo, unapplied
-from service.store.derived_ids import memoised_card_id
 
 CANCELLED = "cancelled"
 
@@ -110,7 +109,7 @@ def _card(merchant_id: UUID, code: str | None) -> UUID | None:
     """The card id a code names, or None when it is no valid card code."""
     if code is None or not CARD_CODE.fullmatch(code):
         return None
-    return memoised_card_id(merchant_id, code)  # read ahead, then planned
+    return card_id(merchant_id, code)
 
 
 def _sell(

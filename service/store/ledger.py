@@ -21,12 +21,12 @@ from eventsourcing.persistence import Recording
 from eventsourcing.utils import strtobool
 
 from domain.accounts import PosAccount
+from domain.card_codes import card_id
 from domain.credentials import Credential, parse_username
 from domain.giftcard import GiftCard
 from domain.ledger import Ledger
 from domain.ledger_core import Reads
 from domain.merchant import Merchant
-from service.store.derived_ids import memoised_card_id
 from service.store.locks import KeyedLocks
 from service.store.repository import FRESH, LockedRepository, ReadScope
 from service.store.snapshots import Snapshotter
@@ -45,9 +45,6 @@ class StoredLedger(Ledger):
 
     # A worker loads a card once (then caches it): snapshot + at most 2,000 events.
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
-
-    # A request derives a card's id in the read-ahead, then in its command.
-    card_id = staticmethod(memoised_card_id)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,7 +103,7 @@ class StoredLedger(Ledger):
         if isinstance(credential, Credential):
             wanted.append(credential.merchant_id)
             if card_code:
-                wanted.append(self.card_id(credential.merchant_id, card_code))
+                wanted.append(card_id(credential.merchant_id, card_code))
             if reads is not None and credential.verify(secret):
                 merchant = _cached(cache, credential.merchant_id)
                 if isinstance(merchant, Merchant):
