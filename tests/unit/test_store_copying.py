@@ -23,6 +23,22 @@ def test_a_fork_and_its_original_never_see_each_others_writes():
     assert dict(clone) == {"a": 1, "c": 3}
 
 
+def test_forks_of_an_empty_map_and_of_a_forked_one_stay_apart():
+    empty: dict[str, int] = {}
+    original, clone = fork_layers(empty)
+    clone["a"] = 1
+    assert original == {} and dict(clone) == {"a": 1}
+    # A map already in its forked form (empty write layer) is kept as it is; the
+    # clones it then gives still never see each other's writes, nor its own.
+    forked, first = fork_layers({"k": 0})
+    kept, second = fork_layers(forked)
+    assert kept is forked
+    first["x"], second["y"], kept["z"] = 1, 2, 3
+    assert dict(first) == {"k": 0, "x": 1}
+    assert dict(second) == {"k": 0, "y": 2}
+    assert dict(kept) == {"k": 0, "z": 3}
+
+
 def test_write_layers_are_folded_so_lookups_stay_short():
     original = {"k0": 0}
     for n in range(3 * FLATTEN_AT):
