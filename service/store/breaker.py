@@ -6,14 +6,14 @@ back: a hang, not an answer. One thread per worker probes the database five time
 a second on its own connection; while the probe fails, every request but /healthz
 is answered `503 service_unavailable` (with Retry-After) at once, and the pool's
 wait for a connection is cut short so requests already inside the ledger fail
-fast too. When the probe succeeds again the breaker closes by itself.
+fast too. When the probe succeeds again, and the pool hands out a working
+connection again, the breaker closes by itself.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any
 
 import psycopg
@@ -38,6 +38,7 @@ class StoreWatch:
         self.down = False
         self._started = False
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def ensure_started(self) -> None:
         """Start the watcher in this process (gunicorn forks before any request)."""
@@ -51,18 +52,36 @@ class StoreWatch:
 
     def _run(self) -> None:
         conn: psycopg.Connection[Any] | None = None
-        while True:
+        while not self._stopped.is_set():
             try:
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self.url, connect_timeout=1, autocommit=True)
                 conn.execute("SELECT 1")
-                self._set(down=False)
+                # Back up: close only once the pool serves again. Its own
+                # reconnection backs off, and until it is done every request
+                # would wait out the pool's timeout (2 s) instead of a fast 503.
+                self._set(down=self.down and not self._pool_serves())
             except psycopg.Error:
                 self._set(down=True)
                 if conn is not None:
                     conn.close()
                 conn = None
-            time.sleep(PROBE_SECONDS)
+            self._stopped.wait(PROBE_SECONDS)
+        if conn is not None:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the watcher thread (a worker's runs until the process ends)."""
+        self._stopped.set()
+
+    def _pool_serves(self) -> bool:
+        """Whether the pool hands out a working connection at once."""
+        try:
+            with self.pool.connection(timeout=OPEN_POOL_TIMEOUT) as conn:
+                conn.execute("SELECT 1")
+        except Exception:  # a timeout, or a connection left from before the outage
+            return False
+        return True
 
     def _set(self, *, down: bool) -> None:
         if down == self.down:

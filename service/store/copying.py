@@ -57,10 +57,11 @@ def fork_layers(value: Any) -> tuple[Any, Any]:
     """Split a map into (the original's new form, a clone), sharing frozen layers.
 
     Both come back as ChainMaps whose first layer takes the writes (an empty map
-    stays as it is, its clone a new dict); every layer after the first is frozen (no one writes to it again), so the two never see
-    each other's writes. The clone costs a copy of the original's write layer
-    (at most FLATTEN_AT entries), not of the whole map: the cost of copying a card
-    no longer grows with its history. Folding layers (O(size), once per
+    stays as it is, its clone a new dict); every layer after the first is frozen
+    (no one writes to it again), so the two never see each other's writes. The
+    clone costs a copy of the original's write layer (at most FLATTEN_AT
+    entries), not of the whole map: the cost of copying a card no longer grows
+    with its history. Folding layers (O(size), once per
     FLATTEN_AT writes) keeps lookups short.
     """
     if isinstance(value, ChainMap):
