@@ -14,6 +14,7 @@ from domain.giftcard import GiftCard
 from domain.ledger_core import LedgerCore
 from domain.origin import system_origin
 from domain.pointers import Pointer
+from domain.receipt_header import ReceiptHeader
 from domain.receipt_lines import line_origin, new_outcome
 from domain.receipt_plan import (
     Applicable,
@@ -21,7 +22,6 @@ from domain.receipt_plan import (
     Command,
     OpenHold,
     PriorLine,
-    ReceiptHeader,
     Redeem,
     Refund,
     Release,

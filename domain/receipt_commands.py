@@ -11,7 +11,8 @@ from domain.accounts import PosAccount
 from domain.errors import NotFound
 from domain.ledger_core import LedgerCore
 from domain.receipt_batch import EXCEPTION, ReceiptBatch
-from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
+from domain.receipt_header import ReceiptHeader
+from domain.receipt_plan import Command, ReceiptContext
 from domain.receipts import (
     ExceptionLog,
     Receipt,

@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.origin import Origin
-from domain.receipt_plan import Applicable, Command, ReceiptHeader, Unapplied
+from domain.receipt_header import ReceiptHeader
+from domain.receipt_plan import Applicable, Command, Unapplied
 
 
 def line_origin(

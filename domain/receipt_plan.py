@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 from uuid import UUID
 
-from domain.receipt_header import ReceiptHeader as ReceiptHeader
-
 # How each kind of applied outcome moves a card's balance.
 MONEY_SIGN = {"sale": 1, "payment": -1, "refund": 1, "reversal": -1, "release": 0}
 

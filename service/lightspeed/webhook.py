@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import InvalidRequest, LedgerError, NotFound
 from domain.merchant import Merchant
-from domain.receipt_plan import Command, ReceiptContext, ReceiptHeader
+from domain.receipt_header import ReceiptHeader
+from domain.receipt_plan import Command, ReceiptContext
 from service.http.auth import ledger, require, require_basic
 from service.http.logs import note
 from service.http.openapi import documented

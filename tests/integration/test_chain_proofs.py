@@ -81,7 +81,7 @@ def test_events_from_a_receipt_carry_the_payload_sha256(store, ledger, tmp_path)
     body = receipt(4, payments=[payment(9, "1.00", reference=A_CODES[1])])
     raw = json.dumps(body).encode()
     lines = read_lines(parse_receipt(raw), SETTINGS, "GBP")
-    from domain.receipt_plan import ReceiptHeader
+    from domain.receipt_header import ReceiptHeader
 
     header = ReceiptHeader(
         store.merchant_a, lines.location_id, lines.account_id,

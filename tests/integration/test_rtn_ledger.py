@@ -13,7 +13,8 @@ from domain.errors import IdempotencyKeyReused
 from domain.ledger import Ledger
 from domain.origin import Origin
 from domain.receipt_commands import LOG_SNAPSHOT_INTERVAL
-from domain.receipt_plan import ReceiptContext, ReceiptHeader
+from domain.receipt_header import ReceiptHeader
+from domain.receipt_plan import ReceiptContext
 from domain.receipts import exception_log_key
 from service.lightspeed.lines import read_lines
 from service.lightspeed.schema import parse_receipt

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from domain.accounts import account_key
 from domain.card_codes import card_id
-from domain.receipt_plan import ReceiptHeader
+from domain.receipt_header import ReceiptHeader
 from domain.receipts import receipt_key
 
 MERCHANT = UUID("00000000-0000-4000-8000-000000000001")
